@@ -1,0 +1,40 @@
+# LunarShare — the two commands a newcomer needs:
+#   make demo   install, migrate an SQLite database, load the demo data, serve http://127.0.0.1:8000
+#   make test   the whole suite (unit, API, browser) on DATABASE_URL (unset: SQLite)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8000
+export LUNARSHARE_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: install demo serve test test-fast bench lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python scripts/compile_messages.py
+
+demo: install
+	DEBUG=1 $(BIN)/lunarshare migrate --no-input -v0
+	DEBUG=1 $(BIN)/lunarshare demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check src bench
+
+messages: install
+	cd src/lunarshare && ../../$(BIN)/lunarshare makemessages -l zh_Hans --ignore=tests --no-obsolete
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,5 @@
+"""LunarShare: curation and sharing of returned lunar samples."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

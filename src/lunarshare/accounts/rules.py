@@ -1,0 +1,34 @@
+"""Role predicates, the vocabulary every other app's ``rules.py`` builds on."""
+
+import rules
+
+from .models import Role
+
+
+def role_predicate(*roles: str):
+    name = "has_role:" + "|".join(roles)
+
+    @rules.predicate(name=name)
+    def _has(user) -> bool:
+        return bool(user and user.is_authenticated and user.has_role(*roles))
+
+    return _has
+
+
+is_applicant = role_predicate(Role.APPLICANT)
+is_reviewer = role_predicate(Role.REVIEWER)
+is_committee = role_predicate(Role.COMMITTEE)
+is_curator = role_predicate(Role.CURATOR)
+is_officer = role_predicate(Role.OFFICER)
+is_auditor = role_predicate(Role.AUDITOR)
+# Staff who may read everything in the collection (auditors read, never write).
+is_staff_reader = role_predicate(Role.CURATOR, Role.OFFICER, Role.AUDITOR, Role.COMMITTEE)
+
+
+@rules.predicate
+def has_confirmed_institution(user) -> bool:
+    return bool(user and user.is_authenticated and user.institution_id and user.institution.confirmed)
+
+
+rules.add_perm("accounts.grant_role", is_officer)
+rules.add_perm("accounts.confirm_affiliation", is_officer)

@@ -1,0 +1,4 @@
+"""Web pages of the accounts app (namespace `accounts`)."""
+
+app_name = "accounts"
+urlpatterns: list = []

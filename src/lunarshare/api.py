@@ -1,0 +1,68 @@
+"""Project-wide API plumbing: the one exception handler and the pagination."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class CountedPagination(PageNumberPagination):
+    """``count``, ``next``, ``previous``, ``results``; clients may ask for up to 500 rows a page."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            inner = _first_message(value)
+            return inner if key in ("non_field_errors", "detail") else f"{key}: {inner}"
+    if isinstance(detail, list | tuple) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Render every error as ``{"message", "code", "extra"}``.
+
+    Domain errors carry their own status; DRF's validation errors keep their field detail in
+    ``extra.fields`` and get a readable first message; anything unexpected is logged and
+    becomes a 500 with no internals (Django's test client still raises it in tests).
+    """
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError):
+        exc = exceptions.ValidationError(_("A number is too large."))
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {"message": _first_message(exc.detail), "code": "invalid", "extra": {"fields": exc.detail}}
+    else:
+        detail = getattr(exc, "detail", str(exc))
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = {"message": _first_message(detail), "code": code, "extra": {}}
+    response.data = body
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = "Token"
+    return response

@@ -1,0 +1,4 @@
+"""Web pages of the catalog app (namespace `catalog`)."""
+
+app_name = "catalog"
+urlpatterns: list = []

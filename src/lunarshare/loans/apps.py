@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LoansConfig(AppConfig):
+    name = "lunarshare.loans"
+    label = "loans"
+    verbose_name = "Loans"

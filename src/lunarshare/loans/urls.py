@@ -1,0 +1,4 @@
+"""Web pages of the loans app (namespace `loans`)."""
+
+app_name = "loans"
+urlpatterns: list = []

@@ -1,0 +1,58 @@
+"""Exact mass arithmetic. Masses are integer micrograms (µg) everywhere below the UI.
+
+Parsing goes through :class:`decimal.Decimal`, never float, so "12.345 mg" is exactly 12345 µg.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+UG_PER_MG = 1_000
+UG_PER_G = 1_000_000
+# 10 t in µg: larger than any collection on Earth, small enough for a signed 64-bit column.
+MAX_MASS_UG = 10**16
+
+_UNIT_FACTORS = {"ug": 1, "µg": 1, "mg": UG_PER_MG, "g": UG_PER_G, "kg": 1_000 * UG_PER_G}
+
+
+def parse_mass(value: str | int | Decimal, unit: str = "mg", *, allow_zero: bool = False) -> int:
+    """Return ``value`` (in ``unit``) as integer µg; refuse anything not exactly representable."""
+    if unit not in _UNIT_FACTORS:
+        raise ValidationFailed(_("Unknown mass unit “%(unit)s”.") % {"unit": unit})
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not amount.is_finite():
+        raise ValidationFailed(_("“%(value)s” is not a number.") % {"value": value})
+    micrograms = amount * _UNIT_FACTORS[unit]
+    if micrograms != micrograms.to_integral_value():
+        raise ValidationFailed(
+            _("%(value)s %(unit)s is finer than one microgram.") % {"value": value, "unit": unit}
+        )
+    result = int(micrograms)
+    if result < 0 or (result == 0 and not allow_zero):
+        raise ValidationFailed(_("A mass must be greater than zero."))
+    if result > MAX_MASS_UG:
+        raise ValidationFailed(_("A mass of %(value)s %(unit)s is beyond any collection.") % {"value": value, "unit": unit})
+    return result
+
+
+def format_mass(mass_ug: int | None) -> str:
+    """Human display: g above one gram, mg above one milligram, else µg. Exact, no float."""
+    if mass_ug is None:
+        return "—"
+    sign = "-" if mass_ug < 0 else ""
+    value = abs(int(mass_ug))
+    if value >= UG_PER_G:
+        amount, unit = Decimal(value) / UG_PER_G, "g"
+    elif value >= UG_PER_MG:
+        amount, unit = Decimal(value) / UG_PER_MG, "mg"
+    else:
+        return f"{sign}{value} µg"
+    text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
+    return f"{sign}{text} {unit}"

@@ -1,0 +1,4 @@
+"""Web pages of the programs app (namespace `programs`)."""
+
+app_name = "programs"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages of the science app (namespace `science`)."""
+
+app_name = "science"
+urlpatterns: list = []

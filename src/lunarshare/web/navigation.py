@@ -1,0 +1,50 @@
+"""The site's navigation, declared once. Each app's pages appear here when its URLs exist.
+
+Entries: (url name, label, predicate on the user or None for everyone). Unknown URL names
+(an app not built yet) are skipped, so the menu never breaks.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lunarshare.accounts.models import Role
+
+PUBLIC = None
+
+MAIN_MENU = [
+    ("catalog:sample-list", _("Catalogue"), PUBLIC),
+    ("catalog:mission-list", _("Missions"), PUBLIC),
+    ("programs:rule-list", _("Rules"), PUBLIC),
+    ("programs:round-list", _("Rounds"), PUBLIC),
+    ("programs:results-list", _("Results"), PUBLIC),
+    ("science:compare", _("Compare"), PUBLIC),
+    ("science:dataset-list", _("Data"), PUBLIC),
+    ("cooperation:home", _("Cooperation"), PUBLIC),
+    ("insights:dashboard", _("Statistics"), PUBLIC),
+]
+
+WORK_MENU = [
+    ("programs:my-applications", _("My applications"), (Role.APPLICANT,)),
+    ("loans:my-loans", _("My loans"), (Role.APPLICANT,)),
+    ("programs:my-reviews", _("My reviews"), (Role.REVIEWER,)),
+    ("programs:officer-home", _("Programme desk"), (Role.OFFICER, Role.COMMITTEE)),
+    ("catalog:curator-home", _("Curation"), (Role.CURATOR,)),
+    ("loans:loan-list", _("Loans"), (Role.CURATOR, Role.OFFICER, Role.AUDITOR)),
+    ("accounts:officer-people", _("People"), (Role.OFFICER,)),
+]
+
+
+def _resolve(entries, user):
+    items = []
+    for name, label, roles in entries:
+        if roles is not PUBLIC and not (user.is_authenticated and user.has_role(*roles)):
+            continue
+        try:
+            items.append({"url": reverse(name), "label": label, "name": name})
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def menu_for(user):
+    return {"main": _resolve(MAIN_MENU, user), "work": _resolve(WORK_MENU, user)}
