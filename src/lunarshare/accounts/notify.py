@@ -1,0 +1,45 @@
+"""Tell people about something: an in-app notification plus an e-mail, after the commit.
+
+Services call :func:`notify_on_commit` inside their transaction; nothing is sent if the
+transaction rolls back, and a failing mail server never undoes a state change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+
+log = logging.getLogger(__name__)
+
+
+def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) -> None:
+    from .models import Notification, User
+
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    Notification.objects.bulk_create(
+        [Notification(user=user, verb=verb, title=str(title)[:255], body=str(body), url=url) for user in users]
+    )
+    for user in users:
+        if not user.email:
+            continue
+        try:
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                send_mail(str(title), f"{body}\n\n{url}".strip(), None, [user.email], fail_silently=False)
+        except Exception:  # a mail outage must not lose the in-app notice or the state change
+            log.exception("could not e-mail %s about %s", user.pk, verb)
+
+
+def notify_on_commit(users: Iterable, *, verb: str, title, body="", url: str = "") -> None:
+    """Queue a notice to ``users`` (User objects or ids) for when the current transaction commits.
+
+    ``title`` and ``body`` may be lazy translations; they are rendered at delivery.
+    """
+    user_ids = sorted({getattr(u, "pk", u) for u in users if u is not None})
+    if not user_ids:
+        return
+    transaction.on_commit(lambda: _deliver(user_ids, verb, title, body, url))
