@@ -119,3 +119,18 @@ def postgres_only(db):
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is proven on PostgreSQL; this runs in the PostgreSQL pass of make test")
+
+
+_skipped_browser_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped browser test is a failure: the journeys they prove must run everywhere."""
+    if _skipped_browser_tests:
+        print("\nBrowser tests were skipped (this fails the run):\n  " + "\n  ".join(_skipped_browser_tests))
+        session.exitstatus = 1
