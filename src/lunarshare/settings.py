@@ -168,6 +168,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number and date formats per language (web/formats/: comma grouping in Chinese too, d-m-y dates).
+FORMAT_MODULE_PATH = ["lunarshare.web.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
