@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
@@ -43,7 +44,12 @@ def parse_mass(value: str | int | Decimal, unit: str = "mg", *, allow_zero: bool
 
 
 def format_mass(mass_ug: int | None) -> str:
-    """Human display: g above one gram, mg above one milligram, else µg. Exact, no float."""
+    """Human display: g above one gram, mg above one milligram, else µg. Exact, no float.
+
+    Digits are grouped and the decimal mark chosen for the active language through Django's
+    format modules ("1,935.3 g" in English and Chinese; SI unit symbols in both, as Chinese
+    scientific writing uses them). Outside a request the default language's formats apply.
+    """
     if mass_ug is None:
         return "—"
     sign = "-" if mass_ug < 0 else ""
@@ -53,6 +59,9 @@ def format_mass(mass_ug: int | None) -> str:
     elif value >= UG_PER_MG:
         amount, unit = Decimal(value) / UG_PER_MG, "mg"
     else:
-        return f"{sign}{value} µg"
-    text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
-    return f"{sign}{text} {unit}"
+        amount, unit = Decimal(value), "µg"
+    # Exact decimal with no trailing zeros ("157.6", "1731"), then localised digit grouping.
+    text = f"{amount:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{sign}{number_format(Decimal(text), force_grouping=True)} {unit}"

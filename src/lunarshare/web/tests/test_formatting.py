@@ -1,0 +1,71 @@
+"""Numbers, dates and masses are formatted for the active language."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from lunarshare.mass import MAX_MASS_UG, format_mass, parse_mass
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(
+    ("mass_ug", "shown"),
+    [
+        (1_935_300_000, "1,935.3 g"),  # Chang'e-6, as published
+        (1_731_000_000, "1,731 g"),
+        (157_600, "157.6 mg"),
+        (8_550_400, "8.5504 g"),
+        (1_000, "1 mg"),
+        (40, "40 µg"),
+        (0, "0 µg"),
+        (-2_500, "-2.5 mg"),
+        (None, "—"),
+    ],
+)
+def test_it_groups_digits_and_keeps_every_microgram(language, mass_ug, shown):
+    with translation.override(language):
+        assert format_mass(mass_ug) == shown
+
+
+def test_it_shows_the_largest_mass_exactly():
+    with translation.override("en"):
+        assert format_mass(MAX_MASS_UG) == "10,000,000,000 g"
+        assert format_mass(MAX_MASS_UG - 1) == "9,999,999,999.999999 g"
+
+
+def test_the_shown_mass_parses_back_to_the_same_micrograms():
+    for mass_ug in (1, 999, 1_001, 123_456_789, 1_935_300_000):
+        amount, unit = format_mass(mass_ug).replace(",", "").split(" ")
+        assert parse_mass(amount, "ug" if unit == "µg" else unit) == mass_ug
+
+
+def test_the_mass_filter_follows_the_active_language():
+    template = Template("{{ m|mass }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"m": 125_420_000})) == "125.42 g"
+    with translation.override("en"):
+        assert template.render(Context({"m": 30_881_800_000})) == "30,881.8 g"
+
+
+def test_dates_read_the_chinese_way_in_chinese_and_day_month_year_in_english():
+    template = Template("{{ d|date }}")
+    landing = datetime.date(2024, 6, 25)
+    with translation.override("zh-hans"):
+        assert template.render(Context({"d": landing})) == "2024年6月25日"
+    with translation.override("en"):
+        assert template.render(Context({"d": landing})) == "25 Jun 2024"
+
+
+def test_counts_are_grouped_in_both_languages_with_intcomma():
+    template = Template("{% load humanize %}{{ n|intcomma }}")
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert template.render(Context({"n": 1234567})) == "1,234,567"
+
+
+def test_plain_numbers_are_not_grouped_so_ids_in_urls_stay_intact():
+    """USE_THOUSAND_SEPARATOR stays off: ``/samples/{{ pk }}/`` must never become ``1,234``."""
+    with translation.override("en"):
+        assert Template("{{ n }}").render(Context({"n": 1234})) == "1234"
