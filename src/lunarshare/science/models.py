@@ -51,6 +51,8 @@ class Dataset(models.Model):
         DatasetStatus.RELEASED: set(),
     }
 
+    loan = models.ForeignKey("loans.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="datasets",
+                             verbose_name=_("loan"), help_text=_("Empty for the agency's own curation work."))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     authors = models.JSONField(_("authors"), default=list, blank=True)
@@ -223,6 +225,7 @@ class Publication(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     samples = models.ManyToManyField("catalog.Sample", related_name="publications", blank=True)
     datasets = models.ManyToManyField(Dataset, related_name="publications", blank=True)
+    loans = models.ManyToManyField("loans.Loan", related_name="publications", blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
