@@ -115,11 +115,15 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
     if Sample.objects.filter(identifier=identifier).exists():
         raise ConflictError(_("A sample %(identifier)s already exists.") % {"identifier": identifier})
     with transaction.atomic():
-        sample = Sample.objects.create(
-            identifier=identifier, mission=mission, generic=identifier, type=type, category=category,
-            description=description, initial_mass_ug=mass_ug, mass_ug=mass_ug, location=location,
-            metadata=metadata or {},
-        )
+        try:
+            with transaction.atomic():
+                sample = Sample.objects.create(
+                    identifier=identifier, mission=mission, generic=identifier, type=type, category=category,
+                    description=description, initial_mass_ug=mass_ug, mass_ug=mass_ug, location=location,
+                    metadata=metadata or {},
+                )
+        except IntegrityError:
+            raise ConflictError(_("A sample %(identifier)s already exists.") % {"identifier": identifier}) from None
         LedgerEntry.objects.create(sample=sample, kind=Kind.REGISTER, delta_ug=mass_ug, balance_ug=mass_ug, actor=actor)
         CustodyEvent.objects.create(sample=sample, kind=CustodyEvent.Kind.REGISTERED, to_location=location, actor=actor)
         audit.record(actor=actor, verb="sample.registered", obj=sample,
@@ -243,6 +247,8 @@ def sample_write_off(*, actor, sample: Sample, reason: str, mass_ug: int | None 
     with transaction.atomic():
         sample = _lock(sample)
         amount = sample.mass_ug if mass_ug is None else _check_mass(mass_ug)
+        if amount == 0:
+            raise SampleError(_("%(sample)s has nothing left to write off.") % {"sample": sample.identifier})
         entry = _change_mass(sample, -amount, kind=kind, actor=actor, reason=reason, reference=reference)
         old_status = sample.status
         if sample.mass_ug == 0:
