@@ -91,7 +91,7 @@ def _get(queryset, pk, message):
 
 
 def partner_get(pk) -> PartnerOrganisation:
-    return _get(PartnerOrganisation.objects.all(), pk, _("There is no such partner organisation."))
+    return _get(partner_list(), pk, _("There is no such partner organisation."))
 
 
 def agreement_get(pk) -> CooperationAgreement:
@@ -107,3 +107,17 @@ def payload_get(pk) -> InternationalPayload:
 def gift_get(pk) -> SampleGift:
     return _get(SampleGift.objects.select_related("recipient", "mission").prefetch_related("items__sample"), pk,
                 _("There is no such gift."))
+
+
+def payload_public_datasets(payload: InternationalPayload) -> list:
+    """The payload's data products the public may see (embargoed datasets are left out).
+
+    Empty until the science app's datasets are linked (``InternationalPayload.data_products``).
+    """
+    field = next((f for f in payload._meta.many_to_many if f.name == "data_products"), None)
+    if field is None:
+        return []
+    from lunarshare.science.selectors import datasets_visible_to
+    from django.contrib.auth.models import AnonymousUser
+
+    return list(datasets_visible_to(AnonymousUser()).filter(pk__in=payload.data_products.values("pk")))

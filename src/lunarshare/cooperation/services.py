@@ -38,13 +38,16 @@ PAYLOAD_FIELDS = ("name_en", "name_zh", "acronym", "mission", "partner", "countr
 
 # --- guards ----------------------------------------------------------------------------------
 
+# ``actor=None`` is the system itself (the demo loader, an operator's management command), as in
+# ``accounts.services.role_grant``; every request path passes the signed-in user.
+
 def _require_officer(actor) -> None:
-    if not is_officer(actor):
+    if actor is not None and not is_officer(actor):
         raise PermissionDeniedError(_("Only programme officers may maintain the cooperation registry."))
 
 
 def _require_gift_recorder(actor) -> None:
-    if not (is_officer(actor) or is_curator(actor)):
+    if actor is not None and not (is_officer(actor) or is_curator(actor)):
         raise PermissionDeniedError(_("Only programme officers and curators may record a sample gift."))
 
 

@@ -1,0 +1,266 @@
+"""Web pages of the cooperation registry: public lists and details (filterable), and the
+officer pages that maintain them. Views parse, call one service, and show the outcome."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lunarshare.errors import DomainError, NotFoundError
+
+from . import forms, selectors, services
+from .rules import can_maintain_registry, can_record_gift
+
+
+def _fetch(getter, pk):
+    try:
+        return getter(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+def _require(predicate, user) -> None:
+    if not predicate(user):
+        raise PermissionDenied
+
+
+def _filtered(form_class, request, selector, **extra):
+    form = form_class(request.GET or None)
+    params = {}
+    if form.is_bound and form.is_valid():
+        for key, value in form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            params[key] = getattr(value, "code", value)
+    return form, selector(**params, **extra)
+
+
+def _show_error(request, form, exc: DomainError) -> None:
+    field = exc.extra.get("field")
+    if form is not None and field in form.fields:
+        form.add_error(field, str(exc.message))
+    else:
+        messages.error(request, exc.message)
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+def home(request):
+    context = {
+        "summary": selectors.registry_summary(),
+        "payloads": selectors.payload_list()[:12],
+        "agreements": selectors.agreement_list()[:6],
+        "gifts": selectors.gift_list()[:6],
+        "can_maintain": can_maintain_registry(request.user),
+        "can_record_gift": can_record_gift(request.user),
+    }
+    return render(request, "cooperation/home.html", context)
+
+
+def payload_list(request):
+    form, payloads = _filtered(forms.PayloadFilterForm, request, selectors.payload_list)
+    return render(request, "cooperation/payload_list.html", {
+        "form": form, "payloads": payloads, "can_maintain": can_maintain_registry(request.user)})
+
+
+def payload_detail(request, pk):
+    payload = _fetch(selectors.payload_get, pk)
+    return render(request, "cooperation/payload_detail.html", {
+        "payload": payload, "datasets": selectors.payload_public_datasets(payload),
+        "can_maintain": can_maintain_registry(request.user), "status_form": forms.PayloadStatusForm()})
+
+
+def partner_list(request):
+    form, partners = _filtered(forms.PartnerFilterForm, request, selectors.partner_list)
+    return render(request, "cooperation/partner_list.html", {
+        "form": form, "partners": partners, "can_maintain": can_maintain_registry(request.user)})
+
+
+def partner_detail(request, pk):
+    partner = _fetch(selectors.partner_get, pk)
+    return render(request, "cooperation/partner_detail.html", {
+        "partner": partner, "payloads": selectors.payload_list(partner=partner.pk),
+        "agreements": selectors.agreement_list(partner=partner.pk), "gifts": selectors.gift_list(recipient=partner.pk),
+        "can_maintain": can_maintain_registry(request.user)})
+
+
+def agreement_list(request):
+    form, agreements = _filtered(forms.AgreementFilterForm, request, selectors.agreement_list)
+    return render(request, "cooperation/agreement_list.html", {
+        "form": form, "agreements": agreements, "can_maintain": can_maintain_registry(request.user)})
+
+
+def agreement_detail(request, pk):
+    agreement = _fetch(selectors.agreement_get, pk)
+    return render(request, "cooperation/agreement_detail.html", {
+        "agreement": agreement, "can_maintain": can_maintain_registry(request.user),
+        "status_form": forms.AgreementStatusForm(), "document_form": forms.DocumentForm()})
+
+
+def gift_list(request):
+    form, gifts = _filtered(forms.GiftFilterForm, request, selectors.gift_list)
+    return render(request, "cooperation/gift_list.html", {
+        "form": form, "gifts": gifts, "can_record_gift": can_record_gift(request.user)})
+
+
+def gift_detail(request, pk):
+    return render(request, "cooperation/gift_detail.html", {"gift": _fetch(selectors.gift_get, pk)})
+
+
+# --- officer pages ---------------------------------------------------------------------------
+
+def _edit(request, *, form, template, title, on_valid, cancel_url):
+    """Render ``form``; on a valid POST call ``on_valid(cleaned_data)`` and follow its object."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = on_valid(form.cleaned_data)
+        except DomainError as exc:
+            _show_error(request, form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(obj.get_absolute_url())
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def _split(data: dict, *names: str) -> dict:
+    return {name: data.pop(name) for name in names if name in data}
+
+
+@login_required
+def partner_create(request):
+    _require(can_maintain_registry, request.user)
+    form = forms.PartnerForm(request.POST or None)
+    return _edit(request, form=form, template="cooperation/edit.html", title=_("New partner organisation"),
+                 cancel_url="cooperation:partner-list",
+                 on_valid=lambda data: services.partner_create(actor=request.user, **data))
+
+
+@login_required
+def partner_edit(request, pk):
+    _require(can_maintain_registry, request.user)
+    partner = _fetch(selectors.partner_get, pk)
+    form = forms.PartnerForm(request.POST or None, instance=selectors.partner_get(pk))
+    return _edit(request, form=form, template="cooperation/edit.html",
+                 title=_("Edit %(name)s") % {"name": partner.name}, cancel_url="cooperation:partner-list",
+                 on_valid=lambda data: services.partner_update(actor=request.user, partner=partner, **data))
+
+
+@login_required
+def agreement_create(request):
+    _require(can_maintain_registry, request.user)
+    form = forms.AgreementCreateForm(request.POST or None)
+
+    def create(data):
+        many = _split(data, "parties", "missions")
+        return services.agreement_create(actor=request.user, **many, **data)
+
+    return _edit(request, form=form, template="cooperation/edit.html", title=_("New cooperation agreement"),
+                 cancel_url="cooperation:agreement-list", on_valid=create)
+
+
+@login_required
+def agreement_edit(request, pk):
+    _require(can_maintain_registry, request.user)
+    agreement = _fetch(selectors.agreement_get, pk)
+    form = forms.AgreementForm(request.POST or None, instance=selectors.agreement_get(pk))
+
+    def update(data):
+        many = _split(data, "parties", "missions")
+        return services.agreement_update(actor=request.user, agreement=agreement, **many, **data)
+
+    return _edit(request, form=form, template="cooperation/edit.html",
+                 title=_("Edit %(title)s") % {"title": agreement.title}, cancel_url="cooperation:agreement-list",
+                 on_valid=update)
+
+
+@login_required
+@require_POST
+def agreement_status(request, pk):
+    _require(can_maintain_registry, request.user)
+    agreement = _fetch(selectors.agreement_get, pk)
+    form = forms.AgreementStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+    else:
+        try:
+            services.agreement_change_status(actor=request.user, agreement=agreement, **form.cleaned_data)
+            messages.success(request, _("The agreement's status was changed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(agreement.get_absolute_url())
+
+
+@login_required
+@require_POST
+def agreement_document(request, pk):
+    _require(can_maintain_registry, request.user)
+    agreement = _fetch(selectors.agreement_get, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give the document a title and attach a file or a link."))
+    else:
+        try:
+            services.agreement_add_document(actor=request.user, agreement=agreement, **form.cleaned_data)
+            messages.success(request, _("The document was added."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(agreement.get_absolute_url())
+
+
+@login_required
+def payload_create(request):
+    _require(can_maintain_registry, request.user)
+    form = forms.PayloadCreateForm(request.POST or None)
+
+    def create(data):
+        many = _split(data, "collaborators")
+        return services.payload_create(actor=request.user, **many, **data)
+
+    return _edit(request, form=form, template="cooperation/edit.html", title=_("New international payload"),
+                 cancel_url="cooperation:payload-list", on_valid=create)
+
+
+@login_required
+def payload_edit(request, pk):
+    _require(can_maintain_registry, request.user)
+    payload = _fetch(selectors.payload_get, pk)
+    form = forms.PayloadForm(request.POST or None, instance=selectors.payload_get(pk))
+
+    def update(data):
+        many = _split(data, "collaborators")
+        return services.payload_update(actor=request.user, payload=payload, **many, **data)
+
+    return _edit(request, form=form, template="cooperation/edit.html",
+                 title=_("Edit %(payload)s") % {"payload": payload}, cancel_url="cooperation:payload-list",
+                 on_valid=update)
+
+
+@login_required
+@require_POST
+def payload_status(request, pk):
+    _require(can_maintain_registry, request.user)
+    payload = _fetch(selectors.payload_get, pk)
+    form = forms.PayloadStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+    else:
+        try:
+            services.payload_change_status(actor=request.user, payload=payload, **form.cleaned_data)
+            messages.success(request, _("The payload's status was changed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(payload.get_absolute_url())
+
+
+@login_required
+def gift_create(request):
+    _require(can_record_gift, request.user)
+    form = forms.GiftForm(request.POST or None)
+    return _edit(request, form=form, template="cooperation/edit.html", title=_("Record a sample gift"),
+                 cancel_url="cooperation:gift-list",
+                 on_valid=lambda data: services.gift_record(actor=request.user, **data))
