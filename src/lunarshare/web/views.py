@@ -1,13 +1,126 @@
-from django.shortcuts import render
+"""The home page: what the agency offers (open rounds, latest results, the collection in
+figures, how to apply). It reads the other apps' models through small local queries and
+reverses their URL names defensively, so the page stays up while an app is being built."""
 
-from lunarshare.catalog.models import Mission, Sample
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lunarshare.catalog.models import Mission, Sample, SampleStatus
+
+# Material that has left the collection for good does not count as "held".
+GONE = (SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED)
+
+HOW_TO_APPLY = [
+    (_("A round opens"), _("The programme announces what material is offered, the rules and the deadline.")),
+    (_("Apply"), _("Submit a research plan and the samples and mass you need before the round closes.")),
+    (_("Screening"), _("The programme office checks that the application is complete and within the rules.")),
+    (_("Expert review"), _("Independent experts score the science; the expert committee discusses it.")),
+    (_("Decision"), _("The committee approves or declines each application and the results are published.")),
+    (_("Agreement"), _("Approved institutions sign the loan agreement within 10 working days.")),
+    (_("Hand-over"), _("The samples are handed over with their certificate, to be used and returned under the agreement.")),
+]
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _first_url(names: list[str], *args) -> str | None:
+    for name in names:
+        url = _url(name, *args)
+        if url:
+            return url
+    return None
+
+
+def _round_url(round_obj) -> str | None:
+    for arg in (getattr(round_obj, "code", None), round_obj.pk):
+        if arg is None:
+            continue
+        url = _first_url(["programs:round-detail"], arg)
+        if url:
+            return url
+    return None
+
+
+def _results_url(round_obj) -> str | None:
+    for arg in (getattr(round_obj, "code", None), round_obj.pk):
+        if arg is None:
+            continue
+        url = _first_url(["programs:results-detail", "programs:round-results"], arg)
+        if url:
+            return url
+    return _round_url(round_obj)
+
+
+def _rounds():
+    """Open rounds (closing soonest first) and the latest published results, or empty lists
+    where the programmes app has no rounds yet."""
+    try:
+        from lunarshare.programs.models import Round, RoundStatus
+    except ImportError:  # pragma: no cover - the programmes app is part of the project
+        return [], []
+    now = timezone.now()
+    open_rounds = list(
+        Round.objects.filter(status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gte=now)
+        .prefetch_related("missions").order_by("closes_at")[:4]
+    )
+    published = list(
+        Round.objects.filter(status=RoundStatus.PUBLISHED).prefetch_related("missions")
+        .order_by("-results_published_at", "-closes_at")[:3]
+    )
+    for item in open_rounds:
+        item.home_url = _round_url(item)
+    for item in published:
+        item.home_url = _results_url(item)
+    return open_rounds, published
+
+
+def _collection():
+    """Samples and mass held per mission, with totals (two aggregate queries)."""
+    held = ~Q(samples__status__in=GONE)
+    missions = list(
+        Mission.objects.annotate(
+            sample_count=Count("samples", filter=held),
+            held_ug=Sum("samples__mass_ug", filter=held),
+        ).order_by("sort_order", "code")
+    )
+    missions = [m for m in missions if m.sample_count or m.returned_mass_ug]
+    totals = Sample.objects.exclude(status__in=GONE).aggregate(
+        count=Count("id"), mass=Sum("mass_ug"),
+        on_loan=Count("id", filter=Q(status=SampleStatus.ON_LOAN)),
+    )
+    return missions, totals
 
 
 def home(request):
-    """What the agency offers: the collection in figures, then open rounds and latest results
-    (those sections are filled by the programmes app's selectors once it exists)."""
+    open_rounds, published = _rounds()
+    missions, totals = _collection()
     context = {
-        "missions": Mission.objects.all(),
-        "sample_count": Sample.objects.count(),
+        "open_rounds": open_rounds,
+        "published_rounds": published,
+        "missions": missions,
+        "sample_count": totals["count"] or 0,
+        "held_ug": totals["mass"] or 0,
+        "on_loan_count": totals["on_loan"] or 0,
+        "mission_count": len(missions),
+        "steps": HOW_TO_APPLY,
+        "links": {
+            "catalogue": _url("catalog:sample-list"),
+            "rules": _url("programs:rule-list"),
+            "rounds": _url("programs:round-list"),
+            "results": _url("programs:results-list"),
+            "statistics": _url("insights:dashboard"),
+            "cooperation": _url("cooperation:home"),
+            "mission_list": _url("catalog:mission-list"),
+        },
     }
     return render(request, "web/home.html", context)

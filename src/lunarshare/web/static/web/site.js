@@ -1,5 +1,26 @@
 // Progressive enhancement only: every page works without JavaScript.
+document.documentElement.classList.add("js");
+
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target.matches("select[data-autosubmit]")) target.form.submit();
+});
+
+// The menu button on small screens: a real <button> with aria-expanded, closed by Escape.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("site-nav");
+  if (!toggle || !nav) return;
+  toggle.hidden = false;
+  const setOpen = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("is-open", open);
+  };
+  toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
 });
