@@ -235,7 +235,8 @@ class InternationalPayload(BilingualNameMixin):
 
     ``partner`` is the responsible organisation; ``collaborators`` built or operate it with
     them. ``country`` is the country the payload comes from (the partner's, or the builder's
-    when the partner is intergovernmental). ``status`` follows ``TRANSITIONS``.
+    when the partner is intergovernmental). ``data_products`` are the datasets it returned.
+    ``status`` follows ``TRANSITIONS``.
     """
 
     class Kind(models.TextChoices):
@@ -277,6 +278,10 @@ class InternationalPayload(BilingualNameMixin):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELECTED)
     agreement = models.ForeignKey(CooperationAgreement, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="payloads", verbose_name=_("agreement"))
+    # Shown to each reader through science's visibility selector: an embargoed dataset linked
+    # here stays invisible to the public until it is released.
+    data_products = models.ManyToManyField("science.Dataset", blank=True, related_name="payloads",
+                                           verbose_name=_("data products"))
     source = models.TextField(_("source"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

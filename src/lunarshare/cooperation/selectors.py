@@ -110,14 +110,10 @@ def gift_get(pk) -> SampleGift:
 
 
 def payload_public_datasets(payload: InternationalPayload) -> list:
-    """The payload's data products the public may see (embargoed datasets are left out).
-
-    Empty until the science app's datasets are linked (``InternationalPayload.data_products``).
-    """
-    field = next((f for f in payload._meta.many_to_many if f.name == "data_products"), None)
-    if field is None:
-        return []
-    from lunarshare.science.selectors import datasets_visible_to
+    """The payload's data products the public may see: science's own visibility selector decides,
+    so an embargoed dataset stays hidden until it is released."""
     from django.contrib.auth.models import AnonymousUser
 
-    return list(datasets_visible_to(AnonymousUser()).filter(pk__in=payload.data_products.values("pk")))
+    from lunarshare.science.selectors import datasets_visible_to
+
+    return list(datasets_visible_to(AnonymousUser()).filter(payloads=payload).order_by("title"))

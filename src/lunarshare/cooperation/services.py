@@ -288,6 +288,23 @@ def payload_change_status(*, actor, payload: InternationalPayload, status: str, 
     return payload
 
 
+def payload_link_datasets(*, actor, payload: InternationalPayload, datasets: Iterable) -> InternationalPayload:
+    """Record the datasets a payload returned (its data products). Linking an embargoed dataset
+    is allowed: the public pages show it only once science releases it."""
+    _require_officer(actor)
+    datasets = list(datasets)
+    with transaction.atomic():
+        payload = InternationalPayload.objects.select_for_update().get(pk=payload.pk)
+        old = sorted(payload.data_products.values_list("pk", flat=True))
+        new = sorted({d.pk for d in datasets})
+        if old == new:
+            return payload
+        payload.data_products.set(new)
+        payload.save(update_fields=["updated_at"])
+        audit.record(actor=actor, verb="payload.data_products_changed", obj=payload, data={"old": old, "new": new})
+    return payload
+
+
 # --- gifts -----------------------------------------------------------------------------------
 
 def gift_record(*, actor, recipient: PartnerOrganisation, date: datetime.date, occasion_en: str,
