@@ -126,6 +126,9 @@ class DatasetFile(models.Model):
 class UncertaintyType(models.TextChoices):
     ONE_SIGMA = "1s", _("1σ (one standard deviation)")
     TWO_SIGMA = "2s", _("2σ (two standard deviations)")
+    # For compiled literature values printed as "x ± y" whose source does not say which. It must
+    # be chosen explicitly (never a default), so an upload still states what its ± means.
+    UNSTATED = "unstated", _("± as printed; the source does not state the confidence level")
 
 
 class Measurement(models.Model):
@@ -153,7 +156,7 @@ class Measurement(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     value_canonical = models.FloatField()
     uncertainty = models.DecimalField(_("uncertainty"), max_digits=30, decimal_places=12, null=True, blank=True)
-    uncertainty_type = models.CharField(_("uncertainty type"), max_length=2, choices=UncertaintyType.choices, blank=True)
+    uncertainty_type = models.CharField(_("uncertainty type"), max_length=10, choices=UncertaintyType.choices, blank=True)
     uncertainty_canonical = models.FloatField(null=True, blank=True)
     method = models.CharField(_("method"), max_length=200, blank=True)
     public = models.BooleanField(default=False)
@@ -182,7 +185,7 @@ class Measurement(models.Model):
 
     @builtins.property  # the field named ``property`` shadows the builtin inside this class
     def uncertainty_sigma_label(self) -> str:
-        return {"1s": "1σ", "2s": "2σ"}.get(self.uncertainty_type, "")
+        return {"1s": "1σ", "2s": "2σ", "unstated": _("level not stated")}.get(self.uncertainty_type, "")
 
 
 class Watch(models.Model):
