@@ -1,4 +1,11 @@
 """Web pages of the insights app (namespace `insights`)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.dashboard, name="dashboard"),
+    path("statistics/<slug:slug>.csv", views.csv_export, name="csv"),
+]
