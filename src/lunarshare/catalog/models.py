@@ -17,6 +17,8 @@ class Mission(BilingualNameMixin):
     ``id_convention`` decides how new split identifiers are formed (see ``identifiers.py``).
     ``returned_mass_ug`` is the mission's returned mass as published; ``returned_mass_is_rounded``
     says whether that publication rounded it (the Apollo figures are in whole kg).
+    ``landing_date`` is the touchdown on the Moon, ``return_date`` the capsule's landing on Earth;
+    ``source`` says where the dates, coordinates and masses come from (blank values were not verified).
     """
 
     class Convention(models.TextChoices):
@@ -26,8 +28,12 @@ class Mission(BilingualNameMixin):
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     agency = models.CharField(_("agency"), max_length=100)
-    landing_date = models.DateField(_("landing date"), null=True, blank=True)
+    landing_date = models.DateField(_("landing date"), null=True, blank=True,
+                                    help_text=_("Date (UTC) the lander touched down on the Moon."))
+    return_date = models.DateField(_("return date"), null=True, blank=True,
+                                   help_text=_("Date (UTC) the samples landed on Earth."))
     landing_site = models.CharField(_("landing site"), max_length=200, blank=True)
+    landing_site_zh = models.CharField(_("landing site (Chinese)"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=4, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=4, null=True, blank=True)
     returned_mass_ug = models.BigIntegerField(_("returned mass (µg)"), null=True, blank=True)
