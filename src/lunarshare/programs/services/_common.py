@@ -1,0 +1,69 @@
+"""Helpers shared by the programs services: role guards, status changes, notifications."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lunarshare.accounts import rules as account_rules
+from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.errors import PermissionDeniedError, check_transition
+
+from ..models import Application, ApplicationStatusChange
+
+
+def require_role(actor, *roles: str, message=None) -> None:
+    if not (actor is not None and actor.is_authenticated and actor.has_role(*roles)):
+        raise PermissionDeniedError(message or _("You do not have the role needed for this."))
+
+
+def require_officer(actor) -> None:
+    require_role(actor, Role.OFFICER, message=_("Only programme officers may do this."))
+
+
+def can_apply(user) -> bool:
+    """Confirmed institution + applicant role (``accounts.rules.can_apply`` when it exists)."""
+    predicate = getattr(account_rules, "can_apply", None)
+    if predicate is not None:
+        return bool(predicate(user))
+    return bool(user and user.is_authenticated and user.has_role(Role.APPLICANT) and user.institution_id
+                and user.institution.confirmed)
+
+
+def lock_application(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("round", "institution", "applicant").get(
+        pk=application.pk)
+
+
+def change_status(application: Application, target: str, *, actor, note: str = "", extra_fields=()) -> str:
+    """Move ``application`` to ``target`` (guarded by the one TRANSITIONS map) and keep history."""
+    old = application.status
+    check_transition(Application.TRANSITIONS, Application.Status(old), Application.Status(target),
+                     what=_("An application"))
+    application.status = target
+    application.save(update_fields=["status", "updated_at", *extra_fields])
+    ApplicationStatusChange.objects.create(application=application, old_status=old, new_status=target,
+                                           actor=actor if getattr(actor, "pk", None) else None, note=note,
+                                           at=timezone.now())
+    return old
+
+
+def officers():
+    return User.objects.filter(is_active=True, role_grants__role=Role.OFFICER).distinct()
+
+
+def committee():
+    return User.objects.filter(is_active=True, role_grants__role=Role.COMMITTEE).distinct()
+
+
+def application_people(application: Application) -> list:
+    """The applicant and every team member with an account."""
+    users = [application.applicant_id]
+    users += [uid for uid in application.team.values_list("user_id", flat=True) if uid]
+    return users
+
+
+def notify_application(application: Application, *, verb: str, title, body="", also=()) -> None:
+    notify_on_commit([*application_people(application), *also], verb=f"programs.{verb}", title=title, body=body,
+                     url=application.get_absolute_url())

@@ -1,0 +1,448 @@
+"""Web pages of the programs app. Views parse a form, call one service, and redirect; domain
+errors become a message on the page they came from."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lunarshare.accounts.models import Role
+from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+
+from . import forms, selectors, services
+from .models import (
+    Application,
+    ApplicationStatus,
+    ComplianceResult,
+    ComplianceRule,
+    ReviewStatus,
+    Round,
+    RoundStatus,
+    RuleDocument,
+    RuleVersion,
+)
+from .services._common import can_apply
+
+WOLF_RULE = {"countries": ["US"], "funders": ["NASA"],
+             "reason": "US federal appropriations law (the Wolf Amendment) restricts NASA-funded bilateral work with "
+                       "China; the officer records how the funding is separated before a decision"}
+
+
+def roles_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _fetch(getter, *args):
+    try:
+        return getter(*args)
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+
+
+def _run(request, call, success: str):
+    """Call a service; show its refusal as a message. Returns the result or None."""
+    try:
+        result = call()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return None
+    messages.success(request, success)
+    return result
+
+
+# --- Public: rules, rounds, results -----------------------------------------------------------
+
+def rule_list(request):
+    documents = RuleDocument.objects.prefetch_related(
+        Prefetch("versions", queryset=RuleVersion.objects.filter(published_at__isnull=False)))
+    return render(request, "programs/rule_list.html", {"documents": documents})
+
+
+def rule_detail(request, slug):
+    document = get_object_or_404(RuleDocument, slug=slug)
+    versions = document.versions.filter(published_at__isnull=False).order_by("-effective_date", "-id")
+    if not versions:
+        raise Http404
+    chosen = versions[0]
+    if request.GET.get("version"):
+        chosen = next((v for v in versions if v.version == request.GET["version"]), chosen)
+    return render(request, "programs/rule_detail.html", {"document": document, "versions": versions, "version": chosen})
+
+
+def round_list(request):
+    rounds = selectors.rounds_visible_to(request.user).prefetch_related("missions")
+    return render(request, "programs/round_list.html", {"rounds": rounds})
+
+
+def round_detail(request, pk):
+    round_ = _fetch(selectors.round_get_for_user, request.user, pk)
+    return render(request, "programs/round_detail.html", {
+        "round": round_, "sample_sets": round_.sample_sets.prefetch_related("samples"),
+        "criteria": round_.criteria.all(), "rule_versions": round_.rule_versions.select_related("document"),
+        "may_apply": can_apply(request.user) and round_.window_is_open(),
+    })
+
+
+def results_list(request):
+    rows = [selectors.round_results(r) for r in selectors.published_rounds()]
+    return render(request, "programs/results_list.html", {"results": rows})
+
+
+def results_detail(request, pk):
+    round_ = get_object_or_404(selectors.published_rounds(), pk=pk)
+    return render(request, "programs/results_detail.html", {"round": round_, "results": selectors.round_results(round_)})
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+@login_required
+def my_applications(request):
+    applications = (Application.objects.filter(Q(applicant=request.user) | Q(team__user=request.user))
+                    .select_related("round").distinct())
+    open_rounds = [r for r in Round.objects.filter(status=RoundStatus.OPEN) if r.window_is_open()]
+    return render(request, "programs/my_applications.html", {
+        "applications": applications, "open_rounds": open_rounds, "may_apply": can_apply(request.user)})
+
+
+@login_required
+def application_new(request, round_pk):
+    round_ = _fetch(selectors.round_get_for_user, request.user, round_pk)
+    form = forms.ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = _run(request, lambda: services.application_create(actor=request.user, round_=round_,
+                                                                        **form.cleaned_data),
+                           _("Draft saved. Add your team, funding, methods and the material you request."))
+        if application:
+            return redirect("programs:application-edit", pk=application.pk)
+    return render(request, "programs/application_new.html", {"round": round_, "form": form})
+
+
+def _initial_formsets(application):
+    team = [{"name": m.name, "orcid": m.orcid, "institution_name": m.institution_name, "role": m.role}
+            for m in application.team.all()]
+    funding = [{"agency": f.agency, "country": f.country, "grant_id": f.grant_id} for f in application.funding.all()]
+    methods = [{"name": m.name, "destructive": m.destructive, "plan": m.plan, "video_consent": m.video_consent}
+               for m in application.methods.all()]
+    items = [{"sample_set": i.sample_set_id, "mass": str(i.requested_mass_ug / 1000), "purpose": i.purpose}
+             for i in application.items.all()]
+    return team, funding, methods, items
+
+
+def _rows(formset, convert=lambda row: row):
+    return [convert(f.cleaned_data) for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+@login_required
+def application_edit(request, pk):
+    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    if application.applicant_id != request.user.pk:
+        raise PermissionDenied
+    sample_sets = list(application.round.sample_sets.all())
+    team, funding, methods, items = _initial_formsets(application)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ApplicationForm(data, initial={k: getattr(application, k) for k in forms.ApplicationForm.base_fields})
+    formsets = {
+        "team": forms.TeamFormSet(data, initial=team, prefix="team"),
+        "funding": forms.FundingFormSet(data, initial=funding, prefix="funding"),
+        "methods": forms.MethodFormSet(data, initial=methods, prefix="methods"),
+        "items": forms.ItemFormSet(data, initial=items, prefix="items", form_kwargs={"sample_sets": sample_sets}),
+    }
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        def item_row(row):
+            return {"sample_set": row["sample_set"], "requested_mass_ug": row["mass"], "purpose": row.get("purpose", "")}
+
+        def strip(row):
+            return {k: v for k, v in row.items() if k != "DELETE"}
+
+        updated = _run(request, lambda: services.application_update(
+            actor=request.user, application=application, **form.cleaned_data,
+            team=[strip(r) for r in _rows(formsets["team"])], funding=[strip(r) for r in _rows(formsets["funding"])],
+            methods=[strip(r) for r in _rows(formsets["methods"])], items=_rows(formsets["items"], item_row)),
+            _("Application saved."))
+        if updated:
+            return redirect("programs:application-detail", pk=application.pk)
+    return render(request, "programs/application_edit.html", {"application": application, "form": form, **formsets})
+
+
+@login_required
+def application_detail(request, pk):
+    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    user = request.user
+    is_owner = application.applicant_id == user.pk
+    is_staff = user.has_role(Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+    items = list(application.items.select_related("sample_set"))
+    context = {
+        "application": application, "is_owner": is_owner, "is_staff": is_staff,
+        "items": items, "compliance": application.compliance_results.select_related("rule", "resolved_by"),
+        "history": application.history.select_related("actor"),
+        "attachment_form": forms.AttachmentForm() if is_owner and application.is_editable else None,
+        "my_review": application.reviews.filter(reviewer=user).first(),
+    }
+    if is_staff:
+        z = selectors.review_z_scores(application.round)
+        reviews = list(application.reviews.select_related("reviewer"))
+        for review in reviews:
+            review.z = z.get(review.pk)
+        context["reviews"] = reviews
+    if user.has_role(Role.OFFICER):
+        if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING):
+            context["screen_form"] = forms.ScreenForm(checklist=application.round.screening_checklist or [])
+        context["resolve_form"] = forms.ResolveFlagForm()
+    if user.has_role(Role.COMMITTEE) and application.status == ApplicationStatus.UNDER_REVIEW:
+        context["decide_form"] = forms.DecideForm(items=items)
+    return render(request, "programs/application_detail.html", context)
+
+
+@login_required
+@require_POST
+def application_action(request, pk):
+    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    action = request.POST.get("action")
+    actor = request.user
+    if action == "submit":
+        _run(request, lambda: services.application_submit(actor=actor, application=application),
+             _("Application submitted. The programme office will screen it."))
+    elif action == "withdraw":
+        _run(request, lambda: services.application_withdraw(actor=actor, application=application,
+                                                            reason=request.POST.get("reason", "")),
+             _("Application withdrawn."))
+    elif action == "attach":
+        form = forms.AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            _run(request, lambda: services.attachment_add(actor=actor, application=application,
+                                                          upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]),
+                 _("Attachment uploaded."))
+        else:
+            messages.error(request, _("Choose a PDF file and its kind."))
+    elif action == "screen":
+        form = forms.ScreenForm(request.POST, checklist=application.round.screening_checklist or [])
+        if form.is_valid():
+            _run(request, lambda: services.application_screen(
+                actor=actor, application=application, result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"], checklist=form.checklist()), _("Screening recorded."))
+        else:
+            messages.error(request, _("Choose pass or return."))
+    elif action == "resolve":
+        form = forms.ResolveFlagForm(request.POST)
+        result = application.compliance_results.filter(pk=request.POST.get("result") or 0).first() \
+            if (request.POST.get("result") or "").isdigit() else None
+        if form.is_valid() and result is not None:
+            _run(request, lambda: services.compliance_resolve(actor=actor, result=result,
+                                                              resolution=form.cleaned_data["resolution"]),
+                 _("Resolution recorded."))
+        else:
+            messages.error(request, _("Write the resolution."))
+    elif action == "decide":
+        form = forms.DecideForm(request.POST, items=application.items.select_related("sample_set"))
+        if form.is_valid():
+            _run(request, lambda: services.application_decide(
+                actor=actor, application=application, decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"], items=form.item_masses() or None), _("Decision recorded."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("programs:application-detail", pk=application.pk)
+
+
+# --- Reviewers --------------------------------------------------------------------------------
+
+@roles_required(Role.REVIEWER)
+def my_reviews(request):
+    reviews = selectors.reviews_visible_to(request.user).filter(reviewer=request.user).order_by("-assigned_at")
+    return render(request, "programs/my_reviews.html", {"reviews": reviews})
+
+
+@roles_required(Role.REVIEWER, Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+def review_detail(request, pk):
+    review = _fetch(selectors.review_get_for_user, request.user, pk)
+    application = review.application
+    criteria = list(application.round.criteria.all())
+    is_mine = review.reviewer_id == request.user.pk
+    score_form = forms.ScoreForm(criteria=criteria, initial={
+        "comment": review.comment, **{f"score_{k}": v for k, v in (review.scores or {}).items()}})
+    conflict_form = forms.ConflictForm()
+    if request.method == "POST" and is_mine:
+        if request.POST.get("action") == "conflict":
+            conflict_form = forms.ConflictForm(request.POST)
+            if conflict_form.is_valid() and _run(request, lambda: services.review_declare_conflict(
+                    actor=request.user, review=review, reason=conflict_form.cleaned_data["reason"]),
+                    _("Conflict declared. The application has been reassigned.")):
+                return redirect("programs:my-reviews")
+        else:
+            score_form = forms.ScoreForm(request.POST, criteria=criteria)
+            if score_form.is_valid() and _run(request, lambda: services.review_score(
+                    actor=request.user, review=review, scores=score_form.scores(),
+                    comment=score_form.cleaned_data["comment"]), _("Scores saved.")):
+                return redirect("programs:my-reviews")
+    return render(request, "programs/review_detail.html", {
+        "review": review, "application": application, "is_mine": is_mine, "score_form": score_form,
+        "conflict_form": conflict_form, "items": application.items.select_related("sample_set"),
+        "can_act": is_mine and review.is_active and application.status == ApplicationStatus.UNDER_REVIEW,
+    })
+
+
+# --- Officer and committee desk ---------------------------------------------------------------
+
+@roles_required(Role.OFFICER, Role.COMMITTEE)
+def officer_home(request):
+    rounds = Round.objects.annotate(
+        n_applications=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
+        n_screening=Count("applications", filter=Q(applications__status__in=[ApplicationStatus.SUBMITTED,
+                                                                            ApplicationStatus.SCREENING]), distinct=True),
+        n_review=Count("applications", filter=Q(applications__status=ApplicationStatus.UNDER_REVIEW), distinct=True),
+    )
+    flags = (ComplianceResult.objects.filter(outcome=ComplianceResult.Outcome.FLAG, resolved_at__isnull=True)
+             .exclude(application__status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT])
+             .select_related("application", "rule"))
+    return render(request, "programs/officer_home.html", {"rounds": rounds, "flags": flags,
+                                                          "is_officer": request.user.has_role(Role.OFFICER)})
+
+
+@roles_required(Role.OFFICER)
+def round_new(request):
+    form = forms.RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        standard, wolf = data.pop("standard_rules"), data.pop("wolf_rule")
+        powder = data.pop("max_powder_mass")
+        data["max_total_mass_ug"] = data.pop("max_total_mass")
+        data["form_limits_ug"] = {"powder": powder} if powder else {}
+        missions = data.pop("missions")
+
+        def create():
+            from django.db import transaction
+
+            with transaction.atomic():
+                round_ = services.round_create(actor=request.user, missions=missions, **data)
+                if standard:
+                    for rule_type in (ComplianceRule.Type.FUNDING_DECLARED, ComplianceRule.Type.TEAM_ORCID,
+                                      ComplianceRule.Type.MASS_LIMITS, ComplianceRule.Type.DESTRUCTIVE_METHODS):
+                        services.compliance_rule_create(actor=request.user, round_=round_, type=rule_type)
+                if wolf:
+                    services.compliance_rule_create(actor=request.user, round_=round_,
+                                                    type=ComplianceRule.Type.LEGAL_REVIEW, params=WOLF_RULE,
+                                                    label=_("Wolf Amendment legal review"))
+            return round_
+
+        round_ = _run(request, create, _("Round created as a draft. Add sample sets, then open it."))
+        if round_:
+            return redirect("programs:round-desk", pk=round_.pk)
+    return render(request, "programs/round_new.html", {"form": form})
+
+
+@roles_required(Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+def round_desk(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    applications = (round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("institution", "applicant")
+                    .annotate(n_reviews=Count("reviews", filter=Q(reviews__status__in=[ReviewStatus.ASSIGNED,
+                                                                                        ReviewStatus.SUBMITTED])),
+                              n_scored=Count("reviews", filter=Q(reviews__status=ReviewStatus.SUBMITTED)),
+                              n_flags=Count("compliance_results", filter=Q(compliance_results__outcome="flag",
+                                                                           compliance_results__resolved_at__isnull=True),
+                                            distinct=True)))
+    sample_sets = list(round_.sample_sets.prefetch_related("samples"))
+    for sample_set in sample_sets:
+        sample_set.approved_ug = selectors.sample_set_approved_mass_ug(sample_set)
+    is_officer = request.user.has_role(Role.OFFICER)
+    return render(request, "programs/round_desk.html", {
+        "round": round_, "applications": applications, "sample_sets": sample_sets,
+        "criteria": round_.criteria.all(), "rules": round_.compliance_rules.all(),
+        "ranking": selectors.round_ranking(round_), "loads": sorted(selectors.round_review_loads(round_).values()),
+        "is_officer": is_officer, "may_publish": request.user.has_role(Role.OFFICER, Role.COMMITTEE),
+        "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
+        "rule_form": forms.ComplianceRuleForm(prefix="rule"),
+        "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
+    })
+
+
+@roles_required(Role.OFFICER, Role.COMMITTEE)
+@require_POST
+def round_action(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    action, actor = request.POST.get("action"), request.user
+    if action == "open":
+        _run(request, lambda: services.round_open(actor=actor, round_=round_), _("The round is open."))
+    elif action == "close":
+        _run(request, lambda: services.round_close(actor=actor, round_=round_), _("The round is closed."))
+    elif action == "publish":
+        _run(request, lambda: services.round_publish_results(actor=actor, round_=round_), _("Results published."))
+    elif action == "assign":
+        form = forms.AssignForm(request.POST)
+        if form.is_valid():
+            summary = _run(request, lambda: services.round_assign_reviewers(
+                actor=actor, round_=round_, per_application=form.cleaned_data["per_application"]),
+                _("Reviewers assigned."))
+            if summary and summary["shortfall"]:
+                messages.warning(request, _("%(n)d application(s) could not get enough conflict-free reviewers.")
+                                 % {"n": len(summary["shortfall"])})
+    elif action == "add_set":
+        form = forms.SampleSetForm(request.POST, round_=round_, prefix="set")
+        if form.is_valid():
+            data = form.cleaned_data
+            _run(request, lambda: services.sample_set_create(
+                actor=actor, round_=round_, name_en=data["name_en"], name_zh=data["name_zh"], form=data["form"],
+                offered_mass_ug=data["offered_mass"], samples=data["samples"]), _("Sample set added."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    elif action == "add_criterion":
+        form = forms.CriterionForm(request.POST, prefix="crit")
+        if form.is_valid():
+            _run(request, lambda: services.criterion_create(actor=actor, round_=round_, **form.cleaned_data),
+                 _("Criterion added."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    elif action == "add_rule":
+        form = forms.ComplianceRuleForm(request.POST, prefix="rule")
+        if form.is_valid():
+            _run(request, lambda: services.compliance_rule_create(
+                actor=actor, round_=round_, type=form.cleaned_data["type"], params=form.cleaned_data["params"] or {},
+                label=form.cleaned_data["label"]), _("Compliance rule added."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("programs:round-desk", pk=round_.pk)
+
+
+@roles_required(Role.OFFICER)
+def rule_new(request):
+    form = forms.RuleVersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def create():
+            from django.db import transaction
+
+            with transaction.atomic():
+                document = data["document"] or services.rule_document_create(
+                    actor=request.user, title_en=data["title_en"], title_zh=data["title_zh"])
+                return services.rule_version_create(
+                    actor=request.user, document=document, version=data["version"],
+                    effective_date=data["effective_date"], title_en=data["title_en"], title_zh=data["title_zh"],
+                    body_en=data["body_en"], body_zh=data["body_zh"], changes_en=data["changes_en"],
+                    changes_zh=data["changes_zh"], pdf=data["pdf"], publish=data["publish"])
+
+        version = _run(request, create, _("Rule version saved."))
+        if version:
+            return redirect(version.document.get_absolute_url())
+    return render(request, "programs/rule_new.html", {"form": form})
