@@ -15,6 +15,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = PartnerOrganisation
         fields = ["name_en", "name_zh", "acronym", "kind", "country", "ror_id", "website", "description_en",
@@ -44,7 +46,7 @@ class AgreementStatusForm(forms.Form):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Document title"), max_length=300)
     file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(label=_("or link"), required=False, max_length=500)
+    url = forms.URLField(label=_("or link"), required=False, max_length=500, assume_scheme="https")
 
 
 class PayloadForm(forms.ModelForm):
