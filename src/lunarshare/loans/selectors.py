@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare.accounts.models import Role
-from lunarshare.errors import NotFoundError
+from lunarshare.errors import NotFoundError, PermissionDeniedError
 
 from .models import (
     CLOSED_ITEM_STATUSES,
@@ -50,6 +50,8 @@ def loan_get_for_user(user, pk) -> Loan:
         raise NotFoundError(_("No such loan.")) from None
     loan = loans_visible_to(user).filter(pk=pk).first()
     if loan is None:
+        if user and user.is_authenticated and Loan.objects.filter(pk=pk).exists():
+            raise PermissionDeniedError(_("This loan belongs to another borrower."))
         raise NotFoundError(_("No such loan."))
     return loan
 
@@ -70,6 +72,8 @@ def incident_get_for_user(user, pk) -> Incident:
         raise NotFoundError(_("No such incident.")) from None
     incident = incidents_visible_to(user).filter(pk=pk).first()
     if incident is None:
+        if user and user.is_authenticated and Incident.objects.filter(pk=pk).exists():
+            raise PermissionDeniedError(_("This incident concerns another borrower's loan."))
         raise NotFoundError(_("No such incident."))
     return incident
 

@@ -1,0 +1,87 @@
+"""Web forms of the loans app. Masses are typed in mg and parsed exactly (``parse_mass``)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Incident, Shipment
+
+
+class SignForm(forms.Form):
+    typed_name = forms.CharField(label=_("Type your full name to sign"), max_length=200)
+    agree = forms.BooleanField(label=_("I have read the agreement and sign it on behalf of my party"))
+
+
+class AllocateForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    identifier = forms.CharField(label=_("Sample identifier"), max_length=64)
+    mass = forms.CharField(label=_("Mass (mg); empty for the whole sample"), max_length=30, required=False)
+
+
+class ShipForm(forms.Form):
+    courier = forms.CharField(label=_("Courier"), max_length=120)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=120, required=False)
+    packaging = forms.CharField(label=_("Packaging"), max_length=255)
+    atmosphere = forms.ChoiceField(label=_("Atmosphere"), choices=Shipment.Atmosphere.choices, initial="nitrogen")
+    condition_report = forms.CharField(label=_("Condition at dispatch"), widget=forms.Textarea(attrs={"rows": 3}))
+    handed_over_to = forms.CharField(label=_("Handed over to"), max_length=200)
+
+
+class ReceiveForm(forms.Form):
+    condition_report = forms.CharField(label=_("Your condition report on receipt"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class UseForm(forms.Form):
+    KIND_CHOICES = [("non_destructive", _("Non-destructive analysis")), ("destructive", _("Destructive analysis"))]
+    identifier = forms.ChoiceField(label=_("Sample"))
+    kind = forms.ChoiceField(label=_("Kind of use"), choices=KIND_CHOICES)
+    method = forms.CharField(label=_("Method"), max_length=200)
+    performed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    mass = forms.CharField(label=_("Mass consumed (mg)"), max_length=30, required=False)
+    video_url = forms.URLField(label=_("Link to the video record"), required=False, max_length=500, assume_scheme="https")
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, identifiers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identifier"].choices = [(i, i) for i in identifiers]
+
+
+class ReturnForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Returned items: one identifier and its reweighed mass per line (mg unless a unit is given)"),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocapitalize": "off"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class ExtensionRequestForm(forms.Form):
+    due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note to the borrower"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the recall"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("Return by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Incident.Kind.choices)
+    identifier = forms.CharField(label=_("Sample identifier (if one item)"), required=False, max_length=64)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    write_off = forms.BooleanField(label=_("Write the item's mass off the ledger"), required=False)
+    mass = forms.CharField(label=_("Mass to write off (mg); empty for all that remains"), required=False, max_length=30)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
