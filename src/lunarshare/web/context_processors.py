@@ -8,6 +8,7 @@ def _mark_current(menu: dict, path: str) -> None:
     best = None
     for item in items:
         item["current"] = ""
+    for item in items:
         if path == item["url"]:
             item["current"] = "page"
             return
