@@ -93,7 +93,7 @@ def dataset_search(user, *, q: str = "", mission: str = "", loan=None, status: s
         queryset = queryset.filter(loan_id=loan)
     if status in DatasetStatus.values:
         queryset = queryset.filter(status=status)
-    return queryset.annotate(measurement_count=Count("measurements", distinct=True))
+    return queryset.annotate(measurement_count=Count("measurements", distinct=True)).order_by("-created_at", "-pk")
 
 
 def dataset_measurements(user, dataset: Dataset) -> QuerySet:
