@@ -33,32 +33,12 @@ def _url(name: str, *args) -> str | None:
         return None
 
 
-def _first_url(names: list[str], *args) -> str | None:
-    for name in names:
-        url = _url(name, *args)
-        if url:
-            return url
-    return None
-
-
 def _round_url(round_obj) -> str | None:
-    for arg in (getattr(round_obj, "code", None), round_obj.pk):
-        if arg is None:
-            continue
-        url = _first_url(["programs:round-detail"], arg)
-        if url:
-            return url
-    return None
+    return _url("programs:round-detail", round_obj.pk)
 
 
 def _results_url(round_obj) -> str | None:
-    for arg in (getattr(round_obj, "code", None), round_obj.pk):
-        if arg is None:
-            continue
-        url = _first_url(["programs:results-detail", "programs:round-results"], arg)
-        if url:
-            return url
-    return _round_url(round_obj)
+    return _url("programs:results-detail", round_obj.pk) or _round_url(round_obj)
 
 
 def _rounds():
