@@ -186,6 +186,9 @@ class Sample(models.Model):
             models.Index(fields=["category", "identifier"], name="sample_category_idx"),
             models.Index(fields=["mass_ug"], name="sample_mass_idx"),
             models.Index(fields=["generic", "split_number"], name="sample_generic_split_idx"),
+            models.Index(fields=["mission", "identifier"], name="sample_mission_idx"),
+            models.Index(fields=["parent", "identifier"], name="sample_parent_idx"),
+            models.Index(fields=["status", "identifier"], name="sample_status_idx"),
         ]
 
     def __str__(self) -> str:

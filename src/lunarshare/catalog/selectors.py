@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
-from .models import Sample, SampleStatus
+from lunarshare.errors import NotFoundError
+
+from .models import CustodyEvent, LedgerEntry, Sample, SampleStatus
 
 # Only an available sample can be promised to anyone; reserved, lent, consumed or lost
 # material has nothing available. This is the single definition of availability.
@@ -64,9 +67,15 @@ def descendant_rows(sample: Sample, limit: int | None = None) -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def genealogy(sample: Sample) -> dict:
-    """Ancestors and the nested descendant tree of ``sample``."""
-    rows = descendant_rows(sample)
+GENEALOGY_LIMIT = 20_000
+
+
+def genealogy(sample: Sample, limit: int = GENEALOGY_LIMIT) -> dict:
+    """Ancestors and the nested descendant tree of ``sample`` (at most ``limit`` descendants,
+    nearest generations first; ``truncated`` says when more exist)."""
+    rows = descendant_rows(sample, limit=limit + 1)
+    truncated = len(rows) > limit
+    rows = rows[:limit]
     by_parent: dict[int, list[dict]] = {}
     for row in rows:
         by_parent.setdefault(row["parent_id"], []).append(row)
@@ -82,6 +91,7 @@ def genealogy(sample: Sample) -> dict:
         "sample": sample.identifier,
         "ancestors": [{"identifier": a.identifier, "type": a.type, "mass_ug": a.mass_ug} for a in ancestors(sample)],
         "descendants_count": len(rows),
+        "truncated": truncated,
         "descendants": build(sample.pk),
     }
 
@@ -124,3 +134,61 @@ def ledger_breaks() -> list[LedgerBreak]:
             for row in cursor.fetchall():
                 breaks.append(LedgerBreak(row[0], template.format(*row)))
     return breaks
+
+
+# --- Lookups for pages and the API ------------------------------------------------------------
+
+def sample_get_for_user(user, identifier: str) -> Sample:
+    """The one way pages and the API fetch a sample. The catalogue is public, so every sample is
+    visible; what a user may see of it (storage) is decided by ``catalog.view_storage``."""
+    sample = (Sample.objects.select_related("mission", "parent", "location", "location__parent",
+                                            "location__parent__parent", "location__parent__parent__parent",
+                                            "holder_institution")
+              .annotate(available_mass_ug=available_mass_expression())
+              .filter(identifier=(identifier or "").strip()[:64]).first())
+    if sample is None:
+        raise NotFoundError(_("There is no sample %(identifier)s.") % {"identifier": identifier})
+    return sample
+
+
+def sample_search(*, mission: str | None = None, type: str | None = None, category: str | None = None,
+                  status: str | None = None, parent: str | None = None, search: str | None = None,
+                  min_mass_ug: int | None = None, max_mass_ug: int | None = None) -> QuerySet:
+    """The catalogue list, filtered; ordered by identifier so every filter can walk an index.
+
+    ``search`` matches an identifier prefix (as typed and upper-cased, so ``ce5c04`` finds
+    ``CE5C0400…``); a word without digits also matches descriptions.
+    """
+    queryset = samples_with_availability(Sample.objects.select_related("mission", "parent"))
+    if mission:
+        queryset = queryset.filter(mission__code=mission)
+    if type:
+        queryset = queryset.filter(type=type)
+    if category:
+        queryset = queryset.filter(category=category)
+    if status:
+        queryset = queryset.filter(status=status)
+    if parent:
+        queryset = queryset.filter(parent__identifier=parent)
+    if min_mass_ug is not None:
+        queryset = queryset.filter(mass_ug__gte=min_mass_ug)
+    if max_mass_ug is not None:
+        queryset = queryset.filter(mass_ug__lte=max_mass_ug)
+    term = (search or "").strip()[:64]
+    if term:
+        condition = Q(identifier__startswith=term)
+        if term.upper() != term:
+            condition |= Q(identifier__startswith=term.upper())
+        if not any(ch.isdigit() for ch in term) and len(term) >= 3:
+            condition |= Q(description__icontains=term)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("identifier")
+
+
+def ledger_for(sample: Sample) -> QuerySet:
+    return LedgerEntry.objects.filter(sample=sample).select_related("counterpart", "actor").order_by("id")
+
+
+def custody_for(sample: Sample) -> QuerySet:
+    return (CustodyEvent.objects.filter(sample=sample)
+            .select_related("from_location", "to_location", "holder_institution", "actor").order_by("at", "id"))

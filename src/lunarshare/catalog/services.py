@@ -41,6 +41,19 @@ class InsufficientMassError(ConflictError):
     code = "insufficient_mass"
 
 
+class SplitTooHeavyError(InsufficientMassError):
+    """A split asks for more than the parent holds: a refusal of the request itself (400)."""
+
+    http_status = 400
+
+
+class IdentifierTakenError(ConflictError):
+    """A child identifier given in a split is already used (400: the request must change)."""
+
+    code = "identifier_taken"
+    http_status = 400
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     """One child of a split. ``identifier`` may be given; otherwise the convention numbers it."""
@@ -160,14 +173,14 @@ def sample_split(*, actor, parent: Sample, children: Sequence[ChildSpec], reason
                 % {"sample": parent.identifier, "status": parent.get_status_display().lower()}
             )
         if total > parent.mass_ug:
-            raise InsufficientMassError(
+            raise SplitTooHeavyError(
                 _("The children weigh %(total)s in all but %(sample)s holds only %(available)s.")
                 % {"total": format_mass(total), "sample": parent.identifier, "available": format_mass(parent.mass_ug)},
                 available_ug=parent.mass_ug, requested_ug=total,
             )
         taken = set(Sample.objects.filter(identifier__in=given).values_list("identifier", flat=True))
         if taken:
-            raise ConflictError(_("Identifier already in use: %(ids)s.") % {"ids": ", ".join(sorted(taken))})
+            raise IdentifierTakenError(_("Identifier already in use: %(ids)s.") % {"ids": ", ".join(sorted(taken))})
         fresh = iter(next_child_identifiers(parent, sum(1 for c in children if not c.identifier)))
         created: list[Sample] = []
         try:
