@@ -1,10 +1,13 @@
 """Template filters and tags available in every template (registered as builtins in settings)."""
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django import template
+from django.utils.formats import number_format
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from lunarshare.mass import format_mass
+from lunarshare.mass import UG_PER_G, format_mass
 
 register = template.Library()
 
@@ -13,6 +16,18 @@ register = template.Library()
 def mass_filter(mass_ug):
     """``{{ sample.mass_ug|mass }}`` → "1,731 g", "157.6 mg", "40 µg" (digits grouped per language)."""
     return format_mass(mass_ug)
+
+
+@register.filter(name="mass_rounded")
+def mass_rounded_filter(mass_ug):
+    """Headline figures: like ``|mass`` but whole grams from 1 kg up ("≈ 383,029 g"), so a
+    card does not show a dozen digits. Tables and records keep the exact ``|mass``."""
+    if mass_ug is None or abs(int(mass_ug)) < 1_000 * UG_PER_G:
+        return format_mass(mass_ug)
+    grams = (Decimal(int(mass_ug)) / UG_PER_G).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    exact = grams * UG_PER_G == int(mass_ug)
+    text = f"{number_format(grams, force_grouping=True)} g"
+    return text if exact else f"≈ {text}"
 
 
 @register.simple_tag

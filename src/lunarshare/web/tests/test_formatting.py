@@ -69,3 +69,11 @@ def test_plain_numbers_are_not_grouped_so_ids_in_urls_stay_intact():
     """USE_THOUSAND_SEPARATOR stays off: ``/samples/{{ pk }}/`` must never become ``1,234``."""
     with translation.override("en"):
         assert Template("{{ n }}").render(Context({"n": 1234})) == "1234"
+
+
+def test_headline_masses_are_rounded_to_whole_grams_from_a_kilogram_up():
+    template = Template("{{ m|mass_rounded }}")
+    with translation.override("en"):
+        assert template.render(Context({"m": 383_029_319_000})) == "≈ 383,029 g"
+        assert template.render(Context({"m": 1_731_000_000})) == "1,731 g"  # exact: no ≈
+        assert template.render(Context({"m": 157_600})) == "157.6 mg"  # small masses stay exact
