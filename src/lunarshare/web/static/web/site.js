@@ -24,3 +24,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Section sub-navigation (e.g. the cooperation registry's): mark the link of this page.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const link of document.querySelectorAll(".subnav a[href]")) {
+    if (link.pathname === window.location.pathname && !link.hasAttribute("aria-current")) {
+      link.setAttribute("aria-current", "page");
+    }
+  }
+});
