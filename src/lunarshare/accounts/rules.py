@@ -32,3 +32,16 @@ def has_confirmed_institution(user) -> bool:
 
 rules.add_perm("accounts.grant_role", is_officer)
 rules.add_perm("accounts.confirm_affiliation", is_officer)
+
+
+@rules.predicate
+def can_apply(user) -> bool:
+    """May this person apply for samples? They need a confirmed institution and the applicant role.
+
+    The programs app checks this before letting anyone start an application.
+    """
+    return bool(has_confirmed_institution(user) and user.has_role(Role.APPLICANT))
+
+
+rules.add_perm("accounts.apply", can_apply)
+rules.add_perm("accounts.manage_people", is_officer)

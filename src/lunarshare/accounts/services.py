@@ -1,92 +1,246 @@
-"""State changes for people, roles and institutions. Every function writes one audit event."""
+"""State changes for people, roles and institutions. Every function writes one audit event.
+
+``actor=None`` means the system itself: an operator running ``lunarshare adduser`` or the
+demo loader. Web pages and the API always pass the signed-in person.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from lunarshare import audit
 from lunarshare.errors import ConflictError, PermissionDeniedError, ValidationFailed, check_transition
 
-from .models import AffiliationRequest, Institution, Role, RoleGrant, User
+from .models import AffiliationRequest, Institution, Notification, Role, RoleGrant, User
+from .notify import notify_on_commit
 from .rules import is_officer
+from .validators import normalize_orcid, normalize_ror
+
+MAX_EXPERTISE_TAGS = 20
 
 
-def _require_officer(actor: User) -> None:
+def _require_officer(actor: User | None) -> None:
     if not is_officer(actor):
         raise PermissionDeniedError(_("Only programme officers may do this."))
 
 
-def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
-    """Give ``user`` a role. Officers grant any role; anyone may hold ``applicant``.
+def _clean_ror(value: str) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        return normalize_ror(value)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], field="ror_id") from None
 
-    ``actor=None`` is the system itself (``adduser`` run by an operator, the demo).
+
+def _clean_country(value: str) -> str:
+    code = (str(value or "")).strip().upper()
+    if code not in dict(countries):
+        raise ValidationFailed(_("“%(value)s” is not an ISO 3166 country code.") % {"value": value}, field="country")
+    return code
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+def user_create(*, actor: User | None, username: str, email: str = "", password: str | None = None,
+                institution: Institution | None = None, display_name: str = "",
+                email_verified: bool = False) -> User:
+    """Create an account directly (operators, officers). Self sign-up goes through allauth."""
+    if actor is not None:
+        _require_officer(actor)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed(_("A user needs a username."), field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ConflictError(_("A user named “%(username)s” already exists.") % {"username": username}, field="username")
+    email = (email or "").strip()
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ConflictError(_("Another account already uses the e-mail address %(email)s.") % {"email": email},
+                            field="email")
+    with transaction.atomic():
+        user = User(username=username, email=email, institution=institution, display_name=display_name.strip())
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        if email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+        audit.record(actor=actor, verb="user.created", obj=user,
+                     data={"username": username, "email": email, "institution": getattr(institution, "pk", None),
+                           "email_verified": bool(email and email_verified)})
+    return user
+
+
+def user_update_profile(*, actor: User, user: User, display_name: str | None = None, orcid: str | None = None,
+                        expertise: list[str] | None = None, preferred_language: str | None = None) -> User:
+    """Change what a person says about themselves. Only the person (or an officer) may."""
+    if actor is None or (actor.pk != user.pk and not is_officer(actor)):
+        raise PermissionDeniedError(_("You may only change your own profile."))
+    changes: dict[str, object] = {}
+    if display_name is not None:
+        changes["display_name"] = display_name.strip()[:200]
+    if orcid is not None:
+        if orcid.strip():
+            try:
+                changes["orcid"] = normalize_orcid(orcid)
+            except ValidationError as exc:
+                raise ValidationFailed(exc.messages[0], field="orcid") from None
+        else:
+            changes["orcid"] = ""
+    if expertise is not None:
+        tags: list[str] = []
+        for tag in expertise:
+            tag = " ".join(str(tag).split()).lower()[:60]
+            if tag and tag not in tags:
+                tags.append(tag)
+        if len(tags) > MAX_EXPERTISE_TAGS:
+            raise ValidationFailed(_("Give at most %(n)d expertise tags.") % {"n": MAX_EXPERTISE_TAGS}, field="expertise")
+        changes["expertise"] = tags
+    if preferred_language is not None:
+        if preferred_language and preferred_language not in dict(settings.LANGUAGES):
+            raise ValidationFailed(_("Unknown language."), field="preferred_language")
+        changes["preferred_language"] = preferred_language
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        diff = {field: {"old": getattr(user, field), "new": value}
+                for field, value in changes.items() if getattr(user, field) != value}
+        if not diff:
+            return user
+        for field in diff:
+            setattr(user, field, changes[field])
+        user.save(update_fields=list(diff))
+        audit.record(actor=actor, verb="user.profile_updated", obj=user, data=diff)
+    return user
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
+    """Give ``user`` a role. Officers grant any role; nobody else grants anything but
+    ``applicant`` and only to themselves. Granting a role the user holds changes nothing.
     """
     if role not in Role.values:
-        raise ValidationFailed(_("Unknown role “%(role)s”.") % {"role": role})
-    if actor is not None and role != Role.APPLICANT:
-        _require_officer(actor)
+        raise ValidationFailed(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if actor is not None and not is_officer(actor) and (role != Role.APPLICANT or actor.pk != user.pk):
+        raise PermissionDeniedError(_("Only programme officers may grant roles."))
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"granted_by": actor})
         if created:
             audit.record(actor=actor, verb="user.role_granted", obj=user, data={"role": role})
+        if created and actor is not None and role != Role.APPLICANT:
+            notify_on_commit(
+                [user], verb="user.role_granted",
+                title=_("You now hold the role “%(role)s” in LunarShare") % {"role": Role(role).label},
+                body=_("A programme officer gave you this role."), url=reverse("accounts:profile"),
+            )
     user.__dict__.pop("_role_cache", None)
     return grant
 
 
-def role_revoke(*, actor: User, user: User, role: str) -> None:
-    _require_officer(actor)
+def role_revoke(*, actor: User | None, user: User, role: str) -> None:
+    if actor is not None:
+        _require_officer(actor)
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if actor is not None and actor.pk == user.pk and role == Role.OFFICER:
+        raise ConflictError(_("You cannot take away your own officer role; ask another officer."))
     with transaction.atomic():
-        deleted, _rows = RoleGrant.objects.filter(user=user, role=role).delete()
-        if deleted:
-            audit.record(actor=actor, verb="user.role_revoked", obj=user, data={"role": role})
+        grant = RoleGrant.objects.select_for_update().filter(user=user, role=role).first()
+        if grant is None:
+            raise ConflictError(_("%(user)s does not hold the role “%(role)s”.") % {"user": user, "role": Role(role).label})
+        grant.delete()
+        audit.record(actor=actor, verb="user.role_revoked", obj=user,
+                     data={"role": role, "granted_by": grant.granted_by_id, "granted_at": grant.granted_at})
     user.__dict__.pop("_role_cache", None)
 
 
+# --- Institutions ---------------------------------------------------------------------------
+
 def institution_create(*, actor: User | None, name_en: str, country: str, kind: str = Institution.Kind.UNIVERSITY,
                        name_zh: str = "", ror_id: str = "", city: str = "", confirmed: bool = True) -> Institution:
-    from .validators import normalize_ror
-
-    if ror_id:
-        try:
-            ror_id = normalize_ror(ror_id)
-        except Exception as exc:  # ValidationError -> domain error with the same message
-            raise ValidationFailed(exc.messages[0]) from None
-        if Institution.objects.filter(ror_id=ror_id).exists():
-            raise ConflictError(_("An institution with ROR id %(ror)s already exists.") % {"ror": ror_id})
-    if not name_en.strip():
-        raise ValidationFailed(_("An institution needs a name."))
+    """Register an institution. Officers (or the system) only; people propose one through
+    :func:`affiliation_request` instead."""
+    if actor is not None:
+        _require_officer(actor)
+    if not (name_en or "").strip():
+        raise ValidationFailed(_("An institution needs a name."), field="name_en")
+    country = _clean_country(country)
+    if kind not in Institution.Kind.values:
+        raise ValidationFailed(_("Unknown kind of institution."), field="kind")
+    ror_id = _clean_ror(ror_id)
     with transaction.atomic():
+        if ror_id and Institution.objects.filter(ror_id=ror_id).exists():
+            raise ConflictError(_("An institution with ROR id %(ror)s already exists.") % {"ror": ror_id}, field="ror_id")
         institution = Institution.objects.create(
             name_en=name_en.strip(), name_zh=name_zh.strip(), country=country, kind=kind, ror_id=ror_id,
-            city=city, confirmed=confirmed,
+            city=city.strip(), confirmed=confirmed,
         )
         audit.record(actor=actor, verb="institution.created", obj=institution,
-                     data={"name_en": institution.name_en, "country": str(country), "ror_id": ror_id})
+                     data={"name_en": institution.name_en, "country": country, "kind": kind, "ror_id": ror_id})
     return institution
 
 
+# --- Affiliations ---------------------------------------------------------------------------
+
 def affiliation_request(*, actor: User, institution: Institution | None = None, proposed_name: str = "",
                         proposed_country: str = "", proposed_ror_id: str = "") -> AffiliationRequest:
-    if (institution is None) == (not proposed_name.strip()):
+    """A person asks to belong to a confirmed institution, or proposes a new one."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDeniedError(_("Log in to ask for an affiliation."))
+    proposed_name = (proposed_name or "").strip()
+    if (institution is None) == (not proposed_name):
         raise ValidationFailed(_("Choose an institution or propose a new one (not both)."))
-    if proposed_name and not proposed_country:
-        raise ValidationFailed(_("A proposed institution needs a country."))
-    if AffiliationRequest.objects.filter(user=actor, status=AffiliationRequest.Status.PENDING).exists():
-        raise ConflictError(_("You already have an affiliation request waiting for an officer."))
+    if institution is not None and not institution.confirmed:
+        raise ValidationFailed(_("That institution has not been confirmed yet; choose another or propose it."),
+                               field="institution")
+    if institution is not None and institution.pk == actor.institution_id:
+        raise ConflictError(_("You are already affiliated with %(institution)s.") % {"institution": institution})
+    if proposed_name:
+        if not proposed_country:
+            raise ValidationFailed(_("A proposed institution needs a country."), field="proposed_country")
+        proposed_country = _clean_country(proposed_country)
+        proposed_ror_id = _clean_ror(proposed_ror_id)
+        existing = Institution.objects.filter(ror_id=proposed_ror_id).first() if proposed_ror_id else None
+        if existing is not None:
+            raise ConflictError(_("%(institution)s already has ROR id %(ror)s: choose it from the list.")
+                                % {"institution": existing, "ror": proposed_ror_id}, field="proposed_ror_id")
+    else:
+        proposed_country, proposed_ror_id = "", ""
     with transaction.atomic():
+        # Lock the person so two submissions at once cannot both pass the "one pending" check.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        if AffiliationRequest.objects.filter(user=actor, status=AffiliationRequest.Status.PENDING).exists():
+            raise ConflictError(_("You already have an affiliation request waiting for an officer."))
         request = AffiliationRequest.objects.create(
-            user=actor, institution=institution, proposed_name=proposed_name.strip(),
+            user=actor, institution=institution, proposed_name=proposed_name,
             proposed_country=proposed_country, proposed_ror_id=proposed_ror_id,
         )
         audit.record(actor=actor, verb="affiliation.requested", obj=request,
-                     data={"institution": getattr(institution, "pk", None), "proposed_name": proposed_name})
+                     data={"institution": getattr(institution, "pk", None), "proposed_name": proposed_name,
+                           "proposed_country": proposed_country, "proposed_ror_id": proposed_ror_id})
+        officers = User.objects.filter(role_grants__role=Role.OFFICER, is_active=True)
+        notify_on_commit(
+            officers, verb="affiliation.requested",
+            title=_("%(user)s asks to be affiliated with %(institution)s")
+            % {"user": actor, "institution": institution or proposed_name},
+            url=reverse("accounts:officer-people"),
+        )
     return request
 
 
 def affiliation_confirm(*, actor: User, request: AffiliationRequest, note: str = "") -> AffiliationRequest:
-    """Confirm: the person becomes a member (a proposed institution is created first)."""
+    """Confirm: the person becomes a member (a proposed institution is created first) and
+    may apply (they are given the applicant role if they lack it)."""
     _require_officer(actor)
     with transaction.atomic():
         request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
@@ -94,13 +248,13 @@ def affiliation_confirm(*, actor: User, request: AffiliationRequest, note: str =
                          what=_("An affiliation request"))
         institution = request.institution or institution_create(
             actor=actor, name_en=request.proposed_name, country=str(request.proposed_country),
-            ror_id=request.proposed_ror_id,
+            ror_id=request.proposed_ror_id, kind=Institution.Kind.OTHER,
         )
         request.institution = institution
         request.status = AffiliationRequest.Status.CONFIRMED
-        request.decided_by, request.decided_at, request.note = actor, timezone.now(), note
+        request.decided_by, request.decided_at, request.note = actor, timezone.now(), note.strip()
         request.save(update_fields=["institution", "status", "decided_by", "decided_at", "note"])
-        user = request.user
+        user = User.objects.select_for_update().get(pk=request.user_id)
         old = user.institution_id
         user.institution = institution
         user.save(update_fields=["institution"])
@@ -108,19 +262,51 @@ def affiliation_confirm(*, actor: User, request: AffiliationRequest, note: str =
                      data={"user": user.pk, "institution": institution.pk, "old_institution": old})
         if not user.has_role(Role.APPLICANT):
             role_grant(actor=actor, user=user, role=Role.APPLICANT)
+        notify_on_commit(
+            [user], verb="affiliation.confirmed",
+            title=_("Your affiliation with %(institution)s is confirmed") % {"institution": institution},
+            body=_("You may now apply for lunar samples."), url=reverse("accounts:affiliation"),
+        )
+    request.user = user
     return request
 
 
 def affiliation_reject(*, actor: User, request: AffiliationRequest, note: str) -> AffiliationRequest:
     _require_officer(actor)
-    if not note.strip():
-        raise ValidationFailed(_("Say why the request is rejected."))
+    if not (note or "").strip():
+        raise ValidationFailed(_("Say why the request is rejected."), field="note")
     with transaction.atomic():
         request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
         check_transition(AffiliationRequest.TRANSITIONS, request.status, AffiliationRequest.Status.REJECTED,
                          what=_("An affiliation request"))
         request.status = AffiliationRequest.Status.REJECTED
-        request.decided_by, request.decided_at, request.note = actor, timezone.now(), note
+        request.decided_by, request.decided_at, request.note = actor, timezone.now(), note.strip()
         request.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        audit.record(actor=actor, verb="affiliation.rejected", obj=request, data={"note": note})
+        audit.record(actor=actor, verb="affiliation.rejected", obj=request, data={"note": request.note})
+        notify_on_commit(
+            [request.user_id], verb="affiliation.rejected",
+            title=gettext_lazy("Your affiliation request was not confirmed"),
+            body=request.note, url=reverse("accounts:affiliation"),
+        )
     return request
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+def notification_mark_read(*, actor: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's notifications read (all unread ones when ``notification_ids`` is None).
+
+    Returns how many changed. One audit event per call (not per notification).
+    """
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDeniedError(_("Log in to read your notifications."))
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+        if notification_ids is not None:
+            unread = unread.filter(pk__in=notification_ids)
+        ids = list(unread.select_for_update().values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        audit.record(actor=actor, verb="notification.read", obj=actor, data={"notifications": ids})
+    return len(ids)

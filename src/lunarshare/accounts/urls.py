@@ -1,4 +1,17 @@
 """Web pages of the accounts app (namespace `accounts`)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/affiliation/", views.affiliation, name="affiliation"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    path("people/", views.officer_people, name="officer-people"),
+    path("people/affiliations/<int:pk>/confirm/", views.affiliation_confirm, name="affiliation-confirm"),
+    path("people/affiliations/<int:pk>/reject/", views.affiliation_reject, name="affiliation-reject"),
+    path("people/<int:pk>/roles/", views.person_roles, name="person-roles"),
+]

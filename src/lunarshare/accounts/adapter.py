@@ -1,0 +1,16 @@
+"""django-allauth adapter: after logging in, people without an institution are sent to ask for one."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .models import AffiliationRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        user = request.user
+        if user.is_authenticated and not user.institution_id and not AffiliationRequest.objects.filter(
+            user=user, status=AffiliationRequest.Status.PENDING
+        ).exists():
+            return reverse("accounts:affiliation")
+        return super().get_login_redirect_url(request)

@@ -1,0 +1,179 @@
+"""Pages for people (profile, affiliation, notifications) and for officers (people and roles).
+
+Views parse a form, call one service and show its refusal as a message; they never change
+models themselves.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+
+from . import selectors, services
+from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm
+from .models import AffiliationRequest, Role
+from .rules import can_apply, is_officer
+
+
+def officer_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_officer(request.user):
+            raise PermissionDenied(_("Only programme officers may see this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _fetch(selector, *args):
+    try:
+        return selector(*args)
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+def _run(request, service, success_message: str, **kwargs) -> bool:
+    """Call ``service(actor=request.user, **kwargs)``; show success or the refusal as a message."""
+    try:
+        service(actor=request.user, **kwargs)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, success_message)
+    return True
+
+
+# --- The person's own pages -----------------------------------------------------------------
+
+@login_required
+def profile(request):
+    user = request.user
+    initial = {"display_name": user.display_name, "orcid": user.orcid, "expertise": ", ".join(user.expertise or []),
+               "preferred_language": user.preferred_language}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, services.user_update_profile, _("Your profile is saved."), user=user, **form.cleaned_data):
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {
+        "form": form, "roles": sorted(Role(r).label for r in user.role_set),
+        "latest_request": selectors.latest_affiliation_request(user), "may_apply": can_apply(user),
+    })
+
+
+@login_required
+def affiliation(request):
+    user = request.user
+    latest = selectors.latest_affiliation_request(user)
+    pending = latest if latest and latest.status == AffiliationRequest.Status.PENDING else None
+    form = AffiliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposing = not data["institution"]
+        if _run(request, services.affiliation_request,
+                _("Your request is sent. A programme officer will confirm it."),
+                institution=data["institution"],
+                proposed_name=data["proposed_name"] if proposing else "",
+                proposed_country=data["proposed_country"] if proposing else "",
+                proposed_ror_id=data["proposed_ror_id"] if proposing else ""):
+            return redirect("accounts:affiliation")
+    return render(request, "accounts/affiliation.html", {
+        "form": form, "latest_request": latest, "pending": pending, "may_apply": can_apply(user),
+    })
+
+
+@login_required
+def notifications(request):
+    queryset = request.user.notifications.all()
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page, "unread": queryset.filter(read_at=None).count()})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    ids = request.POST.getlist("notification")
+    try:
+        ids = [int(pk) for pk in ids] if ids else None
+    except ValueError:
+        ids = []
+    try:
+        count = services.notification_mark_read(actor=request.user, notification_ids=ids)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if count:
+            messages.success(request, _("Marked as read."))
+    return redirect("accounts:notifications")
+
+
+# --- Officers -------------------------------------------------------------------------------
+
+@officer_required
+def officer_people(request):
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    people = Paginator(selectors.people_with_roles(search=search, role=role), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/officer_people.html", {
+        "pending": selectors.pending_affiliation_requests(), "people": people, "search": search,
+        "role": role, "roles": Role.choices, "reject_form": RejectForm(),
+    })
+
+
+@officer_required
+@require_POST
+def affiliation_confirm(request, pk):
+    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    _run(request, services.affiliation_confirm, _("Affiliation confirmed: %(user)s may now apply.")
+         % {"user": affiliation_request.user}, request=affiliation_request, note=request.POST.get("note", ""))
+    return redirect("accounts:officer-people")
+
+
+@officer_required
+@require_POST
+def affiliation_reject(request, pk):
+    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the request is rejected."))
+    else:
+        _run(request, services.affiliation_reject, _("Affiliation request rejected."),
+             request=affiliation_request, note=form.cleaned_data["note"])
+    return redirect("accounts:officer-people")
+
+
+@officer_required
+@require_POST
+def person_roles(request, pk):
+    person = _fetch(selectors.person_get_for_officer, request.user, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        role = form.cleaned_data["role"]
+        label = Role(role).label
+        if form.cleaned_data["action"] == "grant":
+            _run(request, services.role_grant, _("%(user)s now holds the role “%(role)s”.") % {"user": person, "role": label},
+                 user=person, role=role)
+        else:
+            _run(request, services.role_revoke, _("%(user)s no longer holds the role “%(role)s”.")
+                 % {"user": person, "role": label}, user=person, role=role)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("accounts:officer-people")
