@@ -88,7 +88,9 @@ WSGI_APPLICATION = "lunarshare.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "web" / "templates"],
+        # accounts/templates is listed so its overrides of allauth's account/ and mfa/ pages win
+        # over allauth's own (allauth comes earlier in INSTALLED_APPS).
+        "DIRS": [BASE_DIR / "web" / "templates", BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lunarshare.web.context_processors.navigation",
+                "lunarshare.accounts.context_processors.notifications",
             ],
             "builtins": ["lunarshare.web.templatetags.lunarshare"],
         },
@@ -190,6 +193,7 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_ADAPTER = "lunarshare.accounts.adapter.AccountAdapter"  # sends people without an institution to ask for one
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
