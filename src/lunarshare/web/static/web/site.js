@@ -33,3 +33,21 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// A table wider than its box scrolls; make the scroll box reachable and named for keyboard users.
+const markScrollables = () => {
+  for (const box of document.querySelectorAll(".table-scroll")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      const caption = box.querySelector("caption");
+      if (caption) box.setAttribute("aria-label", caption.textContent.trim());
+    } else if (!scrolls && box.getAttribute("role") === "region") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+    }
+  }
+};
+document.addEventListener("DOMContentLoaded", markScrollables);
+window.addEventListener("resize", markScrollables);
