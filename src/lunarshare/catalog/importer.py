@@ -52,7 +52,16 @@ from lunarshare.errors import ValidationFailed
 from lunarshare.mass import parse_mass
 
 from .identifiers import IDENTIFIER_RE, split_number_of
-from .models import LedgerEntry, Mission, Sample, SampleCategory, SampleStatus, SampleType, StorageLocation, new_sample_uid
+from .models import (
+    LedgerEntry,
+    Mission,
+    Sample,
+    SampleCategory,
+    SampleStatus,
+    SampleType,
+    StorageLocation,
+    new_sample_uid,
+)
 
 COLUMNS = ["identifier", "mission", "parent", "type", "category", "mass_mg", "description", "location"]
 CHUNK = 5_000

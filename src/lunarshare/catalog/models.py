@@ -49,6 +49,15 @@ class Mission(BilingualNameMixin):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def landing_site_local(self) -> str:
+        """The landing site in the active language (Chinese when available and active)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "en").startswith("zh") and self.landing_site_zh:
+            return self.landing_site_zh
+        return self.landing_site
+
 
 class StorageLocation(BilingualNameMixin):
     """Facility > room > cabinet > container. ``environment`` is the atmosphere kept there."""
