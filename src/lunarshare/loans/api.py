@@ -21,7 +21,14 @@ from lunarshare.mass import MAX_MASS_UG
 from . import services
 from .models import ExtensionRequest, Incident, Loan, LoanItem, Shipment, UseReport
 from .rules import can_decide_extension, can_view_report
-from .selectors import incident_get_for_user, incidents_visible_to, loan_get_for_user, loan_report, loans_visible_to
+from .selectors import (
+    incident_get_for_user,
+    incidents_visible_to,
+    loan_get_for_user,
+    loan_report,
+    loans_visible_to,
+)
+
 
 def mass_field(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=MAX_MASS_UG, **kwargs)

@@ -8,6 +8,7 @@ app_name = "loans"
 urlpatterns = [
     path("loans/", views.my_loans, name="my-loans"),
     path("loans/all/", views.loan_list, name="loan-list"),
+    path("loans/new/", views.new_loan, name="new"),
     path("loans/report/", views.report, name="report"),
     path("loans/report.csv", views.report_csv, name="report-csv"),
     path("loans/incidents/", views.incident_list, name="incident-list"),

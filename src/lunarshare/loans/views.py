@@ -403,3 +403,26 @@ def report_csv(request):
         writer.writerow(["inventory_unconfirmed", str(loan), loan.borrower_institution.name_en,
                          str(loan.borrower_institution.country), loan.status, loan.due_date, "", ""])
     return response
+
+
+@login_required
+def new_loan(request):
+    """Officers: approved applications that have no loan yet, each with a button to create it."""
+    from lunarshare.programs.models import APPROVED_STATUSES, Application
+
+    if not rules.can_create.test(request.user):
+        raise Http404
+    if request.method == "POST":
+        application = Application.objects.filter(pk=request.POST.get("application") or 0).first()
+        if application is None:
+            raise Http404
+        try:
+            loan = services.loan_create_from_application(actor=request.user, application=application)
+        except DomainError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Loan %(loan)s created; the borrower has been asked to sign.") % {"loan": loan})
+            return redirect("loans:loan-detail", pk=loan.pk)
+    applications = (Application.objects.filter(status__in=APPROVED_STATUSES, loan__isnull=True)
+                    .select_related("institution", "applicant").order_by("-decided_at", "-id")[:200])
+    return render(request, "loans/new.html", {"applications": applications})
