@@ -240,7 +240,7 @@ def _median(ordered: QuerySet, count: int) -> float | None:
     if not count:
         return None
     middle = list(ordered.values_list("value_canonical", flat=True)[(count - 1) // 2:count // 2 + 1])
-    return statistics.fmean(middle)
+    return float(f"{statistics.fmean(middle):.12g}")  # as the stored canonical values: no binary noise
 
 
 @dataclass
