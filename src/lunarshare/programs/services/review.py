@@ -117,7 +117,8 @@ def _application_tags(applications) -> dict[int, frozenset[str]]:
 def round_assign_reviewers(*, actor, round_: Round, per_application: int | None = None, seed: int = 0) -> dict:
     """Assign reviewers to every application under review in the round (balanced, no conflicts)."""
     require_officer(actor)
-    per_application = per_application or round_.reviewers_per_application
+    if per_application is None:
+        per_application = round_.reviewers_per_application
     if isinstance(per_application, bool) or not isinstance(per_application, int) or not 1 <= per_application <= 20:
         raise ValidationFailed(_("Between 1 and 20 reviewers per application."))
     with transaction.atomic():
