@@ -192,3 +192,37 @@ class TestGiftRecord:
         b = make_sample(mission=MissionFactory(code="A11"), mass_ug=5_000)
         with pytest.raises(ValidationFailed):
             self._gift(people.curator, [(a, 1_000), (b, 1_000)])
+
+
+class TestPayloadDataProducts:
+    def test_an_officer_links_datasets_and_it_is_audited(self, people):
+        from lunarshare.science.services import dataset_create
+
+        payload = make_payload()
+        dataset = dataset_create(actor=people.curator, title="Demo payload data", embargo_until=datetime.date(2099, 1, 1))
+        services.payload_link_datasets(actor=people.officer, payload=payload, datasets=[dataset])
+        assert list(payload.data_products.all()) == [dataset]
+        assert last_event("payload.data_products_changed").data == {"old": [], "new": [dataset.pk]}
+
+    def test_an_auditor_may_not_link_datasets(self, people):
+        payload = make_payload()
+        with pytest.raises(PermissionDeniedError):
+            services.payload_link_datasets(actor=people.auditor, payload=payload, datasets=[])
+
+
+class TestAgreementUpdate:
+    def test_changing_the_parties_is_audited_with_old_and_new(self, people):
+        a, b = make_partner(name_en="Demo A"), make_partner(name_en="Demo B")
+        agreement = make_agreement(parties=[a])
+        services.agreement_update(actor=people.officer, agreement=agreement, parties=[a, b], scope_en="Demo scope")
+        agreement.refresh_from_db()
+        assert set(agreement.parties.all()) == {a, b} and agreement.scope_en == "Demo scope"
+        changes = last_event("agreement.updated").data["changes"]
+        assert changes["parties"] == {"old": [a.pk], "new": sorted([a.pk, b.pk])}
+        assert changes["scope_en"] == {"old": "", "new": "Demo scope"}
+
+    def test_nothing_changed_writes_no_event(self, people):
+        agreement = make_agreement()
+        before = last_event().seq
+        services.agreement_update(actor=people.officer, agreement=agreement, title_en=agreement.title_en)
+        assert last_event().seq == before
