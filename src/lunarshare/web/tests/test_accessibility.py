@@ -22,6 +22,10 @@ def main_pages(world) -> list[tuple[str, str]]:
     """(what, path without the language prefix) for every main public page."""
     pages = [
         ("home", "web:home", ()),
+        ("catalogue", "catalog:sample-list", ()),
+        ("sample page", "catalog:sample-detail", (world.sample.identifier,)),
+        ("missions", "catalog:mission-list", ()),
+        ("mission Chang'e-5", "catalog:mission-detail", (world.ce5.code,)),
         ("statistics", "insights:dashboard", ()),
         ("cooperation", "cooperation:home", ()),
         ("payloads", "cooperation:payload-list", ()),
@@ -74,6 +78,24 @@ def test_the_main_pages_have_no_serious_accessibility_violations(page, language)
     assert not found, "axe found serious or critical violations:\n" + "\n".join(
         f"{where}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for where, vs in found.items() for v in vs
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_of_a_signed_in_applicant_have_no_serious_accessibility_violations(page, people):
+    from lunarshare.testing.helpers import browser_login
+
+    build_world()
+    browser_login(page, "alice")
+    found = {}
+    for name in ("web:home", "accounts:profile", "accounts:notifications", "programs:my-applications",
+                 "loans:my-loans"):
+        path = reverse(name)
+        response = page.goto(f"{page.base_url}{path}")
+        assert response.status == 200, f"{name}: HTTP {response.status}"
+        violations = _violations(page)
+        if violations:
+            found[path] = violations
+    assert not found, found
 
 
 def test_a_keyboard_user_can_skip_to_the_content_and_sees_where_the_focus_is(page):
