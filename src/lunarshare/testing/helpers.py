@@ -17,5 +17,6 @@ def browser_login(page, username: str, password: str = "pw-for-tests-1", languag
     page.goto(f"{page.base_url}/{language}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    # The header also holds forms with submit buttons (language switch): click the login form's own.
+    page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_load_state("networkidle")
