@@ -138,7 +138,7 @@ def loan_cancel(*, actor, loan: Loan, reason: str) -> Loan:
         old = set_loan_status(loan, LoanStatus.CANCELLED)
         now = timezone.now()
         released = []
-        for item in loan.items.select_for_update().select_related("sample"):
+        for item in loan.items.select_for_update(of=("self",)).select_related("sample"):
             if item.status == LoanItem.Status.ALLOCATED:
                 sample_change_status(actor=actor, sample=item.sample, status=SampleStatus.AVAILABLE,
                                      reason=_("Loan %(loan)s cancelled") % {"loan": loan})

@@ -71,7 +71,7 @@ def loan_allocate(*, actor, loan: Loan, item: LoanItem, picks: Sequence[Pick]) -
     with transaction.atomic():
         loan = lock_loan(loan)
         _check_loan_allocatable(loan)
-        item = (LoanItem.objects.select_for_update().select_related("application_item__sample_set")
+        item = (LoanItem.objects.select_for_update(of=("self",)).select_related("application_item__sample_set")
                 .filter(pk=getattr(item, "pk", item), loan=loan).first())
         if item is None:
             raise ValidationFailed(_("Loan %(loan)s has no such item.") % {"loan": loan})

@@ -74,7 +74,7 @@ def incident_resolve(*, actor, incident: Incident, resolution: str, write_off: b
         if write_off:
             if incident.item_id is None:
                 raise ValidationFailed(_("Name the lost item before writing its mass off."))
-            item = LoanItem.objects.select_for_update().select_related("sample").get(pk=incident.item_id)
+            item = LoanItem.objects.select_for_update(of=("self",)).select_related("sample").get(pk=incident.item_id)
             if item.is_closed and item.status != LoanItem.Status.RETURNED:
                 raise InvalidTransition(_("This item is already closed as %(status)s.") % {"status": item.get_status_display().lower()})
             if item.status == LoanItem.Status.RETURNED and mass_ug is None:

@@ -180,7 +180,7 @@ def loan_item_transfer(*, actor, item: LoanItem, to_loan: Loan, note: str = "") 
             raise ValidationFailed(_("An item cannot be transferred to its own loan."))
         if target.status not in (LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED):
             raise InvalidTransition(_("Loan %(loan)s is not in use; items can be transferred only to a loan in use.") % {"loan": target})
-        item = LoanItem.objects.select_for_update().select_related("sample").get(pk=item.pk)
+        item = LoanItem.objects.select_for_update(of=("self",)).select_related("sample").get(pk=item.pk)
         set_item_status(item, LoanItem.Status.TRANSFERRED)
         item.closed_at, item.transferred_to = timezone.now(), target
         item.save(update_fields=["status", "closed_at", "transferred_to"])

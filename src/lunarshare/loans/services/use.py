@@ -23,7 +23,7 @@ USABLE_LOAN_STATUSES = (LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatu
 
 def _item_by_identifier(loan: Loan, identifier: str) -> LoanItem:
     identifier = clean_text(identifier, _("The sample identifier"), max_length=64)
-    item = (LoanItem.objects.select_for_update().select_related("sample")
+    item = (LoanItem.objects.select_for_update(of=("self",)).select_related("sample")
             .filter(loan=loan, sample__identifier=identifier).order_by("-id").first())
     if item is None:
         raise ValidationFailed(_("Sample %(id)s is not part of loan %(loan)s.") % {"id": identifier, "loan": loan})
