@@ -46,14 +46,14 @@ def _fetch(selector, *args):
         raise PermissionDenied(str(exc)) from None
 
 
-def _run(request, service, success_message: str, **kwargs) -> bool:
-    """Call ``service(actor=request.user, **kwargs)``; show success or the refusal as a message."""
+def _run(http_request, service, success_message: str, /, **kwargs) -> bool:
+    """Call ``service(actor=<the signed-in person>, **kwargs)``; show success or the refusal as a message."""
     try:
-        service(actor=request.user, **kwargs)
+        service(actor=http_request.user, **kwargs)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(http_request, str(exc.message))
         return False
-    messages.success(request, success_message)
+    messages.success(http_request, success_message)
     return True
 
 
@@ -64,7 +64,7 @@ def profile(request):
     user = request.user
     initial = {"display_name": user.display_name, "orcid": user.orcid, "expertise": ", ".join(user.expertise or []),
                "preferred_language": user.preferred_language}
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if _run(request, services.user_update_profile, _("Your profile is saved."), user=user, **form.cleaned_data):
             return redirect("accounts:profile")
@@ -79,7 +79,7 @@ def affiliation(request):
     user = request.user
     latest = selectors.latest_affiliation_request(user)
     pending = latest if latest and latest.status == AffiliationRequest.Status.PENDING else None
-    form = AffiliationForm(request.POST or None)
+    form = AffiliationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         proposing = not data["institution"]
