@@ -25,6 +25,18 @@ def _media_in_tmp(settings, tmp_path):
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a request to /zh-hans/ made with the
+    test client leaves Chinese active in the test thread (LocaleMiddleware does not reset it),
+    which would otherwise leak into the next test's messages and reversed URLs."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def people(db):
     """alice and bob apply from two institutions in two countries; one user per staff role."""
