@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from lunarshare import audit
 from lunarshare.accounts.notify import notify_on_commit
-from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError
+from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed
 
 from .. import rules as loan_rules
 from ..documents import CURRENT_TEMPLATE_VERSION, render_agreement
@@ -31,11 +31,14 @@ def _store_agreement(loan: Loan, *, version: str) -> Agreement:
     return agreement
 
 
-def loan_create_from_application(*, actor, application) -> Loan:
+def loan_create_from_application(*, actor, application, start_date=None) -> Loan:
     """Turn an approved application into a loan in ``draft`` with its generated agreement.
 
     One pending item per approved application item; the named team, the purpose and the
     methods are copied into the loan so the agreement does not change if the application does.
+    ``start_date`` (default today) lets an officer date the agreement from its signing
+    ceremony when a round's loans are entered afterwards; the due date follows the round's
+    loan period.
     """
     from lunarshare.programs.models import Application
 
@@ -54,7 +57,9 @@ def loan_create_from_application(*, actor, application) -> Loan:
         methods = list(application.methods.order_by("id"))
         destructive = any(m.destructive for m in methods)
         team_members = list(application.team.select_related("user").order_by("id"))
-        start = today()
+        start = start_date or today()
+        if start > today():
+            raise ValidationFailed(_("A loan cannot start in the future."))
         loan = Loan(
             application=application, borrower_institution=application.institution, responsible=application.applicant,
             team_names=[{"name": m.name, "orcid": m.orcid, "institution": m.institution_name, "role": m.role}
