@@ -33,7 +33,7 @@ def dashboard(request):
     for slug, title, key, columns in TABLES:
         rows = rows_of(statistics, key)
         tables.append({
-            "slug": slug, "title": title, "columns": columns,
+            "slug": slug, "title": title, "columns": columns, "wide": len(columns) > 6,
             "rows": [[(_cell(row.get(c), kind), kind) for c, _h, kind in columns] for row in rows],
         })
     return render(request, "insights/dashboard.html", {
