@@ -69,7 +69,7 @@ def _series_insert(model, count: int, exprs: dict[str, str], *, batch: int = 250
         columns.append(connection.ops.quote_name(field.column))
         key = field.attname if field.attname in exprs else field.name
         if key in exprs:
-            values.append(exprs[key])
+            values.append(exprs[key].replace("%", "%%"))  # SQL modulo, not a placeholder
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             values.append("%s")
             params.append(field.get_db_prep_value(timezone.now(), connection))
@@ -214,7 +214,7 @@ def build(scale: float) -> dict:
             "id": "x", "dataset": f"(x % {n_datasets}) + 1", "sample": f"((x - 1) % {n_samples}) + 1",
             "mission": f"((((x - 1) % {n_samples}) + 1) % {m}) + 1",
             "property": f"'P' || CAST((x - 1) / {n_samples} AS TEXT) || '_' || CAST(x % 10 AS TEXT)",
-            "kind": "'oxide'", "value": "x % 100", "unit": "'wt%%'", "value_canonical": "x % 100",
+            "kind": "'oxide'", "value": "x % 100", "unit": "'wt%'", "value_canonical": "x % 100",
             "public": _bool(f"((x % {n_datasets}) + 1) % 2 = 0")})
         _series_insert(Publication, n_publications, {
             "id": "x", "title": "'Bench publication ' || CAST(x AS TEXT)", "year": "2021 + x % 5",
