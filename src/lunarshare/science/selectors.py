@@ -175,7 +175,8 @@ class Comparison:
             if others and all(low.max < other.min for other in others):
                 lowest_other = min(others, key=lambda s: s.min)
                 result.append({"code": low.code, "name": low.name, "max": low.max, "others_min": lowest_other.min,
-                               "others_min_mission": lowest_other.code, "others": [s.code for s in others]})
+                               "others_min_mission": lowest_other.code,
+                               "others_min_name": lowest_other.name, "others": [s.code for s in others]})
         return result
 
 

@@ -36,7 +36,7 @@ def test_it_finds_from_the_data_that_one_mission_lies_below_all_others(released)
     assert [(f["code"], f["max"], f["others_min"]) for f in result.below_all_others()] == [("CE5", 2.04, 3.18)]
     assert compare(None, missions=parse_missions("A12,CE5"), property="TiO2").below_all_others() == [
         {"code": "CE5", "name": "Chang'e-5", "max": 3.78, "others_min": 4.54, "others_min_mission": "A12",
-         "others": ["A12"]}]
+         "others_min_name": "Apollo 12", "others": ["A12"]}]
 
 
 def test_points_are_capped_but_statistics_cover_every_value(released):

@@ -81,7 +81,7 @@
       options: {
         animation: false, maintainAspectRatio: false,
         scales: {
-          x: { title: { display: true, text: unitLabel(data.property, data.unit) } },
+          x: { grace: "5%", title: { display: true, text: unitLabel(data.property, data.unit) } },
           y: {
             min: -0.6, max: rows.length - 0.4, reverse: true,
             title: { display: true, text: labels.missions },
@@ -91,7 +91,7 @@
           },
         },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", labels: { usePointStyle: true } },
           title: { display: true, text: labels.figure + ": " + data.property },
           tooltip: { callbacks: { label: (item) => {
             const p = item.raw;
@@ -115,11 +115,11 @@
       options: {
         animation: false, maintainAspectRatio: false,
         scales: {
-          x: { title: { display: true, text: unitLabel(data.property_x, data.unit_x) } },
-          y: { title: { display: true, text: unitLabel(data.property_y, data.unit_y) } },
+          x: { grace: "5%", title: { display: true, text: unitLabel(data.property_x, data.unit_x) } },
+          y: { grace: "5%", title: { display: true, text: unitLabel(data.property_y, data.unit_y) } },
         },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", labels: { usePointStyle: true } },
           title: { display: true, text: labels.figure + ": " + data.property_y + " / " + data.property_x },
           tooltip: { callbacks: { label: (item) => item.raw.sample + ": (" + item.raw.x + ", " + item.raw.y + ")" } },
         },
