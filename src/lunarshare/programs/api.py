@@ -211,8 +211,8 @@ class RankingOut(serializers.Serializer):
     normalised_mean = serializers.FloatField(allow_null=True)
 
 
-class DetailOut(serializers.Serializer):
-    message = serializers.CharField()
+class AssignIn(serializers.Serializer):
+    per_application = serializers.IntegerField(min_value=1, max_value=20, required=False)
 
 
 # --- Rounds -----------------------------------------------------------------------------------
@@ -290,16 +290,14 @@ class RoundViewSet(viewsets.ViewSet):
     def close(self, request, pk=None):
         return self._out(services.round_close(actor=request.user, round_=self._round(request, pk)))
 
-    @extend_schema(request=inline_serializer("AssignIn", {"per_application": serializers.IntegerField(min_value=1, max_value=20)}),
-                   responses=inline_serializer("AssignOut", {"created": serializers.IntegerField(),
+    @extend_schema(request=AssignIn, responses=inline_serializer("AssignOut", {"created": serializers.IntegerField(),
                                                             "per_application": serializers.IntegerField(),
                                                             "min_load": serializers.IntegerField(),
                                                             "max_load": serializers.IntegerField(),
                                                             "shortfall": serializers.DictField()}))
     @action(detail=True, methods=["post"], url_path="assign-reviewers")
     def assign_reviewers(self, request, pk=None):
-        data = inline_serializer("AssignIn", {"per_application": serializers.IntegerField(
-            min_value=1, max_value=20, required=False)})(data=request.data)
+        data = AssignIn(data=request.data)
         data.is_valid(raise_exception=True)
         summary = services.round_assign_reviewers(actor=request.user, round_=self._round(request, pk),
                                                   per_application=data.validated_data.get("per_application"))

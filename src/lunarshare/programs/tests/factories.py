@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 from django.utils import timezone
 
@@ -16,11 +17,14 @@ VALID_ORCID = "0000-0002-1825-0097"
 WOLF = {"countries": ["US"], "funders": ["NASA"], "reason": "Wolf Amendment"}
 
 
+_round_numbers = itertools.count(1)
+
+
 def make_round(*, status="open", kind="domestic", offered_mass_ug=1_000_000, rules=(), **fields):
     """A round with a powder set (1 g) and a polished-section set (whole pieces), default rubric."""
     now = timezone.now()
     round_ = services.round_create(
-        actor=None, title_en=fields.pop("title_en", "Test round"), kind=kind,
+        actor=None, title_en=fields.pop("title_en", f"Test round {next(_round_numbers)}"), kind=kind,
         opens_at=fields.pop("opens_at", now - datetime.timedelta(days=1)),
         closes_at=fields.pop("closes_at", now + datetime.timedelta(days=30)),
         missions=[MissionFactory(code="CE5")], **fields)
