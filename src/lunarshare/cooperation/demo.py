@@ -13,7 +13,7 @@ import datetime
 
 from django.db.models import Q
 
-from lunarshare.catalog.models import Mission, Sample, SampleStatus
+from lunarshare.catalog.models import LedgerEntry, Mission, Sample, SampleStatus
 from lunarshare.mass import UG_PER_G, format_mass
 
 from . import services
@@ -173,8 +173,18 @@ def _gifts(stdout, p, ce5: Mission | None) -> None:
              source=SRC_GIFTS + " ; " + SRC_FRANCE_GIFT),
     ]
     mass_ug = 3 * UG_PER_G // 2  # 1.5 g each (facts 1.9)
-    for gift in gifts:
+    for gift, ledger_reason in zip(gifts, ("State gift to Russia", "State gift to France"), strict=True):
         if SampleGift.objects.filter(recipient=gift["recipient"], date=gift["date"]).exists():
+            continue
+        # The catalogue's demo may already have written the gift off (the curator's side of it):
+        # then the registry points at that entry instead of taking the mass out a second time.
+        written_off = (LedgerEntry.objects.filter(kind=LedgerEntry.Kind.TRANSFER_OUT, sample__mission=ce5,
+                                                  reason__startswith=ledger_reason, gift_item__isnull=True)
+                       .order_by("pk")[:1] if ce5 else [])
+        if written_off:
+            recorded = services.gift_record_from_ledger(actor=None, date_precision=DatePrecision.MONTH,
+                                                        entries=list(written_off), **gift)
+            stdout.write(f"  gift {recorded}: linked to the catalogue's write-off of {format_mass(recorded.mass_ug)}")
             continue
         sample = _gift_source_sample(ce5, mass_ug) if ce5 else None
         if sample is None:

@@ -366,3 +366,43 @@ def gift_record(*, actor, recipient: PartnerOrganisation, date: datetime.date, o
                      data={"recipient": recipient.pk, "mass_ug": total, "date": date, "occasion_en": gift.occasion_en,
                            "items": given})
     return gift
+
+
+def gift_record_from_ledger(*, actor, recipient: PartnerOrganisation, date: datetime.date, occasion_en: str,
+                            entries: Sequence[LedgerEntry], occasion_zh: str = "", date_precision: str = "day",
+                            note_en: str = "", note_zh: str = "", source: str = "") -> SampleGift:
+    """Register a gift whose material already left the catalogue through ``transfer_out`` entries
+    (a curator wrote it off before the registry knew of the gift). Nothing is written off again:
+    the gift only points at those entries, so the mass is counted once."""
+    _require_gift_recorder(actor)
+    if not (occasion_en or "").strip():
+        raise ValidationFailed(_("Say on what occasion the gift was made."), field="occasion_en")
+    entries = list(entries)
+    if not entries:
+        raise ValidationFailed(_("Name the ledger entries through which the gift left the collection."), field="entries")
+    with transaction.atomic():
+        locked = list(LedgerEntry.objects.select_for_update().select_related("sample").filter(pk__in=[e.pk for e in entries]))
+        if len(locked) != len({e.pk for e in entries}):
+            raise ValidationFailed(_("A ledger entry was not found."), field="entries")
+        for entry in locked:
+            if entry.kind != LedgerEntry.Kind.TRANSFER_OUT:
+                raise ValidationFailed(_("Ledger entry %(id)s is not a transfer out of the collection.") % {"id": entry.pk},
+                                       field="entries")
+            if SampleGiftItem.objects.filter(ledger_entry=entry).exists():
+                raise ConflictError(_("Ledger entry %(id)s already belongs to a gift.") % {"id": entry.pk})
+        missions = {entry.sample.mission_id for entry in locked}
+        if len(missions) != 1:
+            raise ValidationFailed(_("All material of one gift must come from one mission."), field="entries")
+        total = -sum(entry.delta_ug for entry in locked)
+        gift = SampleGift(recipient=recipient, mission_id=missions.pop(), mass_ug=total, date=date,
+                          date_precision=date_precision, occasion_en=occasion_en.strip(), occasion_zh=occasion_zh,
+                          note_en=note_en, note_zh=note_zh, source=source, recorded_by=actor)
+        _validate(gift)
+        gift.save()
+        for entry in locked:
+            SampleGiftItem.objects.create(gift=gift, sample=entry.sample, mass_ug=-entry.delta_ug, ledger_entry=entry)
+        audit.record(actor=actor, verb="gift.recorded", obj=gift,
+                     data={"recipient": recipient.pk, "mass_ug": total, "date": date, "occasion_en": gift.occasion_en,
+                           "from_ledger": [entry.pk for entry in locked],
+                           "items": [{"sample": e.sample.identifier, "mass_ug": -e.delta_ug} for e in locked]})
+    return gift

@@ -33,3 +33,18 @@ def test_without_change_5_material_the_gifts_are_skipped_with_a_note(db):
     demo.load(out)
     assert not SampleGift.objects.exists()
     assert "skipped the gift" in out.getvalue()
+
+
+def test_gifts_already_written_off_by_the_catalogue_are_linked_not_taken_twice(db):
+    from lunarshare.catalog.services import sample_write_off
+
+    ce5 = MissionFactory(code="CE5")
+    lot = make_sample(identifier="CE5C0400", mission=ce5, mass_ug=10_000_000)
+    for reason in ("State gift to Russia, Feb 2022", "State gift to France, Apr 2023"):
+        sample_write_off(actor=None, sample=lot, reason=reason, mass_ug=1_500_000, kind=LedgerEntry.Kind.TRANSFER_OUT)
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    lot.refresh_from_db()
+    assert lot.mass_ug == 7_000_000
+    assert LedgerEntry.objects.filter(kind="transfer_out").count() == 2
+    assert sorted(g.mass_ug for g in SampleGift.objects.all()) == [1_500_000, 1_500_000]

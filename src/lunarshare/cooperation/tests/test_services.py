@@ -226,3 +226,39 @@ class TestAgreementUpdate:
         before = last_event().seq
         services.agreement_update(actor=people.officer, agreement=agreement, title_en=agreement.title_en)
         assert last_event().seq == before
+
+
+class TestGiftRecordFromLedger:
+    def _written_off(self, people, mass_ug=1_500_000):
+        from lunarshare.catalog.services import sample_write_off
+
+        sample = make_sample(mission=MissionFactory(code="CE5"), mass_ug=5_000_000)
+        return sample_write_off(actor=people.curator, sample=sample, reason="State gift", mass_ug=mass_ug,
+                                kind=LedgerEntry.Kind.TRANSFER_OUT)
+
+    def test_it_points_at_the_existing_write_off_without_taking_mass_again(self, people):
+        entry = self._written_off(people)
+        gift = services.gift_record_from_ledger(actor=people.officer, recipient=make_partner(kind="government"),
+                                                date=datetime.date(2022, 2, 1), occasion_en="Demo visit", entries=[entry])
+        entry.sample.refresh_from_db()
+        assert gift.mass_ug == 1_500_000 and entry.sample.mass_ug == 3_500_000
+        assert gift.items.get().ledger_entry == entry and ledger_breaks() == []
+        assert last_event("gift.recorded").data["from_ledger"] == [entry.pk]
+
+    def test_an_entry_belongs_to_one_gift_only(self, people):
+        entry = self._written_off(people)
+        recipient = make_partner(kind="government")
+        services.gift_record_from_ledger(actor=people.officer, recipient=recipient, date=datetime.date(2022, 2, 1),
+                                         occasion_en="Demo visit", entries=[entry])
+        with pytest.raises(ConflictError):
+            services.gift_record_from_ledger(actor=people.officer, recipient=recipient, date=datetime.date(2022, 2, 1),
+                                             occasion_en="Demo visit", entries=[entry])
+        assert SampleGift.objects.count() == 1
+
+    def test_only_transfers_out_can_be_a_gift(self, people):
+        sample = make_sample(mission=MissionFactory(code="CE5"), mass_ug=5_000_000)
+        register = sample.ledger.get()
+        with pytest.raises(ValidationFailed):
+            services.gift_record_from_ledger(actor=people.officer, recipient=make_partner(), date=datetime.date(2022, 2, 1),
+                                             occasion_en="Demo visit", entries=[register])
+        assert not SampleGift.objects.exists()
