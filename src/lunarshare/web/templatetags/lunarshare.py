@@ -3,8 +3,8 @@
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.urls import translate_url
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from lunarshare.mass import UG_PER_G, format_mass
