@@ -34,9 +34,11 @@ changes nothing writes no event.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +62,6 @@ from .models import (
     SampleStatus,
     SampleType,
     StorageLocation,
-    new_sample_uid,
 )
 
 COLUMNS = ["identifier", "mission", "parent", "type", "category", "mass_mg", "description", "location"]
@@ -119,16 +120,35 @@ class _NullProgress:
 
 
 def _text_rows(source: IO[bytes]) -> Iterator[tuple[int, dict]]:
+    """``(line number, {column: value})`` for every data row; a row with more fields than the
+    header has them under the key ``None`` (as ``csv.DictReader`` does), missing ones are ``None``."""
     source.seek(0)
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
-        reader = csv.DictReader(text)
-        if reader.fieldnames is None:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
             return
-        for row in reader:
-            yield reader.line_num, row
+        header = [h.strip() for h in header]
+        width = len(header)
+        for values in reader:
+            if not values:
+                continue
+            if len(values) == width:
+                yield reader.line_num, dict(zip(header, values, strict=True))
+            else:
+                row = dict(zip(header, values[:width], strict=False))
+                if len(values) > width:
+                    row[None] = values[width:]
+                yield reader.line_num, row
     finally:
         text.detach()
+
+
+def _uids(count: int) -> list[str]:
+    """``count`` fresh sample uids (the shape of ``models.new_sample_uid``) from one urandom call."""
+    encoded = base64.urlsafe_b64encode(os.urandom(9 * count)).decode().replace("-", "x").replace("_", "y")
+    return [encoded[i:i + 10] for i in range(0, 12 * count, 12)]
 
 
 @dataclass(slots=True)
@@ -380,6 +400,7 @@ class _Writer:
         v = self.v
         todo = [(line, row) for line, row in rows if row["identifier"].strip() not in v.existing]
         ids = self.reserve_ids(len(todo))
+        uids = iter(_uids(len(todo)))
         samples, ledger = [], []
         roots = splits = 0
         SPLIT_IN, SPLIT_OUT, REGISTER = LedgerEntry.Kind.SPLIT_IN, LedgerEntry.Kind.SPLIT_OUT, LedgerEntry.Kind.REGISTER
@@ -406,7 +427,7 @@ class _Writer:
                 self.ids[identifier] = pk
                 self.generics[identifier] = generic
                 self.balance[identifier] = mass
-            samples.append((pk, new_sample_uid(), identifier, seen.mission_id, parent_id, generic, number,
+            samples.append((pk, next(uids), identifier, seen.mission_id, parent_id, generic, number,
                             row["type"].strip(), (row.get("category") or "").strip() or SampleCategory.RESEARCH,
                             SampleStatus.AVAILABLE, row.get("description") or "", mass, current,
                             v.locations.get(location), self.now_db, self.now_db) + self.extra_values)
