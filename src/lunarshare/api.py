@@ -52,6 +52,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, OverflowError):
         exc = exceptions.ValidationError(_("A number is too large."))
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        # DRF does not translate this one; the parser's own detail stays as a technical hint.
+        detail = str(exc.detail).removeprefix("JSON parse error - ")
+        exc = exceptions.ParseError(_("The request body is not valid JSON (%(detail)s).") % {"detail": detail})
 
     response = drf_exception_handler(exc, context)
     if response is None:
