@@ -87,3 +87,17 @@ def test_country_names_the_library_lacks_are_translated_by_us():
     with translation.override("zh-hans"):
         assert countries.name("TR") == "土耳其"
         assert countries.name("DE") == "德国"
+
+
+def test_an_authentication_error_from_the_api_is_in_chinese_for_a_chinese_client(api_as):
+    response = api_as(None).post("/api/v1/publications/", {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code in (401, 403)
+    assert response.json()["message"] == "身份认证信息未提供。"
+
+
+def test_malformed_json_is_refused_in_chinese_for_a_chinese_client(api_as, people):
+    response = api_as(people.alice).generic(
+        "POST", "/api/v1/publications/", "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("请求正文不是有效的 JSON")
