@@ -1,0 +1,94 @@
+"""Every page renders for the people who use it, and refuses the others."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from lunarshare.programs import services
+from lunarshare.programs.models import Application, ApplicationStatus, Round, RuleDocument
+from lunarshare.programs.tests.factories import make_application, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(people):
+    round_ = make_round()
+    application = make_application(people.alice, round_, status="under_review")
+    services.application_decide(actor=people.committee, application=application, decision="approve")
+    services.round_close(actor=people.officer, round_=round_)
+    services.round_publish_results(actor=people.committee, round_=round_)
+    return round_
+
+
+def test_public_pages_render(client, people, published):
+    document = services.rule_document_create(actor=people.officer, title_en="Lunar Sample Management Measures")
+    services.rule_version_create(actor=people.officer, document=document, version="2020", publish=True,
+                                 effective_date=datetime.date(2020, 12, 17),
+                                 body_en="# Chapter 1\n\n<script>alert(1)</script>**Summary**", changes_en="First issue")
+    rule_page = client.get(reverse("programs:rule-detail", args=[document.slug])).content.decode()
+    assert "<strong>Summary</strong>" in rule_page and "<script>alert" not in rule_page
+    assert "First issue" in client.get(reverse("programs:rule-list")).content.decode()
+    assert client.get(reverse("programs:round-list")).status_code == 200
+    assert client.get(reverse("programs:round-detail", args=[published.pk])).status_code == 200
+    results = client.get(reverse("programs:results-detail", args=[published.pk])).content.decode()
+    assert "1 institution from 1 country" in results or "1 institution" in results
+    assert "University of Cologne" in results and "100 mg" in results
+    feed = client.get(reverse("programs:results-feed"))
+    assert feed["Content-Type"].startswith("application/atom+xml") and published.title_en in feed.content.decode()
+
+
+def test_unpublished_results_are_not_public(client, people):
+    round_ = make_round(status="closed")
+    assert client.get(reverse("programs:results-detail", args=[round_.pk])).status_code == 404
+    assert round_.title_en not in client.get(reverse("programs:results-list")).content.decode()
+
+
+def test_draft_rounds_are_hidden_from_the_public(client):
+    round_ = make_round(status="draft")
+    assert client.get(reverse("programs:round-detail", args=[round_.pk])).status_code == 404
+
+
+def test_applicant_pages(client, people):
+    round_ = make_round()
+    client.force_login(people.alice)
+    assert client.get(reverse("programs:my-applications")).status_code == 200
+    response = client.post(reverse("programs:application-new", args=[round_.pk]), {"title": "Web draft"})
+    application = Application.objects.get(title="Web draft")
+    assert response.url == reverse("programs:application-edit", args=[application.pk])
+    assert client.get(response.url).status_code == 200
+    client.post(reverse("programs:application-action", args=[application.pk]), {"action": "submit"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    client.force_login(people.bob)
+    assert client.get(application.get_absolute_url()).status_code == 403
+
+
+def test_desk_pages(client, people):
+    round_ = make_round()
+    make_application(people.alice, round_, status="under_review")
+    client.force_login(people.officer)
+    assert client.get(reverse("programs:officer-home")).status_code == 200
+    assert client.get(reverse("programs:round-desk", args=[round_.pk])).status_code == 200
+    assert client.get(reverse("programs:round-new")).status_code == 200
+    assert client.get(reverse("programs:rule-new")).status_code == 200
+    client.force_login(people.alice)
+    assert client.get(reverse("programs:officer-home")).status_code == 403
+
+
+def test_officer_creates_a_round_with_the_standard_rules(client, people):
+    client.force_login(people.officer)
+    response = client.post(reverse("programs:round-new"), {
+        "kind": "international", "title_en": "Web round", "opens_at": "2030-01-01T00:00", "closes_at": "2030-02-01T00:00",
+        "reviewers_per_application": 3, "embargo_months": 12, "loan_period_months": 24, "publication_report_months": 24,
+        "standard_rules": "on", "wolf_rule": "on"})
+    round_ = Round.objects.get(title_en="Web round")
+    assert response.url == reverse("programs:round-desk", args=[round_.pk])
+    assert sorted(round_.compliance_rules.values_list("type", flat=True)) == [
+        "destructive_methods", "funding_declared", "legal_review", "mass_limits", "team_orcid"]
+
+
+def test_rule_pages_without_versions_are_404(client):
+    RuleDocument.objects.create(slug="empty", title_en="Empty")
+    assert client.get(reverse("programs:rule-detail", args=["empty"])).status_code == 404
