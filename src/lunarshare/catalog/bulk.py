@@ -75,10 +75,10 @@ def samples_record_custody_bulk(*, actor, sample_ids: Sequence[int], kind: str, 
             locations = {}
             for chunk in _chunks(ids):
                 locations.update(Sample.objects.filter(pk__in=chunk).values_list("pk", "location_id"))
+        holder_id, actor_id = getattr(holder_institution, "pk", None), getattr(actor, "pk", None)
         CustodyEvent.objects.bulk_create(
-            [CustodyEvent(sample_id=pk, kind=kind, from_location_id=locations.get(pk),
-                          holder_institution=holder_institution, holder_name=holder_name, note=note,
-                          reference=reference, actor=actor) for pk in ids],
+            [CustodyEvent(sample_id=pk, kind=kind, from_location_id=locations.get(pk), holder_institution_id=holder_id,
+                          holder_name=holder_name, note=note, reference=reference, actor_id=actor_id) for pk in ids],
             batch_size=BATCH,
         )
         audit.record(actor=actor, verb=f"sample.custody_{kind}_bulk", obj=obj,
