@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,19 +171,26 @@ def loan_allocate_bulk(*, actor, loan: Loan, assignments: Sequence[tuple[int, in
         samples_change_status_bulk(actor=actor, sample_ids=sample_ids, from_status=SampleStatus.AVAILABLE,
                                    to_status=SampleStatus.RESERVED, reason=reason, reference=str(loan), obj=loan)
         now = timezone.now()
-        updated = []
+        rows, total = [], 0
         for item_id, sample_id in assignments:
             item = items[int(item_id)]
             mass = masses[int(sample_id)]
             if mass > item.approved_mass_ug:
                 raise ValidationFailed(_("A sample of %(mass)s exceeds its item's approved %(approved)s.")
                                        % {"mass": format_mass(mass), "approved": format_mass(item.approved_mass_ug)})
-            item.status = LoanItem.Status.ALLOCATED
-            item.sample_id, item.mass_ug, item.allocated_at = int(sample_id), mass, now
-            item.destructive_allowance_ug = min(item.destructive_allowance_ug, mass)
-            updated.append(item)
-        LoanItem.objects.bulk_update(updated, ["status", "sample_id", "mass_ug", "allocated_at", "destructive_allowance_ug"],
-                                     batch_size=1000)
+            rows.append((int(sample_id), mass, min(item.destructive_allowance_ug, mass), int(item_id)))
+            total += mass
+        # One parameterised UPDATE executed for every row (pipelined by the driver): each item
+        # gets its own sample and mass, which a single set-based UPDATE cannot express portably.
+        table = LoanItem._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, sample_id = %s, mass_ug = %s, destructive_allowance_ug = %s, "
+                f"allocated_at = %s WHERE id = %s AND status = %s",
+                [(LoanItem.Status.ALLOCATED, sample_id, mass, allowance, now, item_id, LoanItem.Status.PENDING)
+                 for sample_id, mass, allowance, item_id in rows],
+            )
+        updated = rows
         audit.record(actor=actor, verb="loan.allocated_bulk", obj=loan,
-                     data={"count": len(updated), "mass_ug": sum(i.mass_ug for i in updated)})
+                     data={"count": len(updated), "mass_ug": total})
     return len(updated)
