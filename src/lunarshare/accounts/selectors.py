@@ -20,11 +20,15 @@ def institution_list(*, country: str = "", kind: str = "", search: str = "", con
     if kind:
         queryset = queryset.filter(kind=kind)
     if search:
-        queryset = queryset.filter(
-            Q(name_en__icontains=search) | Q(name_zh__icontains=search) | Q(ror_id__iexact=search.strip())
-            | Q(city__icontains=search)
-        )
+        queryset = queryset.filter(institution_search_q(search))
     return queryset.order_by("name_en")
+
+
+def institution_search_q(search: str) -> Q:
+    """Part of the English or Chinese name or the city, or the exact ROR id."""
+    search = search.strip()
+    return (Q(name_en__icontains=search) | Q(name_zh__icontains=search) | Q(city__icontains=search)
+            | Q(ror_id__iexact=search.removeprefix("https://ror.org/")))
 
 
 def people_with_roles(*, search: str = "", role: str = "") -> QuerySet:
