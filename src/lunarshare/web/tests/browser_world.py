@@ -22,7 +22,7 @@ def build_world():
     ce6 = MissionFactory(code="CE6", name_zh="嫦娥六号", returned_mass_ug=1_935_300_000,
                          landing_date=datetime.date(2024, 6, 25), sort_order=21)
     sample = make_sample(identifier="CE5C0400YJFM00505", mission=ce5, mass_ug=1_600_000_000, type="regolith")
-    make_sample(identifier="CE6C0100YJFM00101", mission=ce6, mass_ug=150_000_000, type="regolith")
+    ce6_sample = make_sample(identifier="CE6C0100YJFM00101", mission=ce6, mass_ug=150_000_000, type="regolith")
     cooperation_demo.load(io.StringIO())
     now = timezone.now()
     # Demo-only rounds, clearly fictional titles.
@@ -34,4 +34,4 @@ def build_world():
                          opens_at=now - datetime.timedelta(days=300), closes_at=now - datetime.timedelta(days=250),
                          results_published_at=now - datetime.timedelta(days=30))
     payload = InternationalPayload.objects.get(acronym="DORN")
-    return SimpleNamespace(ce5=ce5, ce6=ce6, sample=sample, payload=payload)
+    return SimpleNamespace(ce5=ce5, ce6=ce6, sample=sample, ce6_sample=ce6_sample, payload=payload)
