@@ -34,8 +34,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("LUNARSHARE_REQUIRE_SECRET", False):
         raise RuntimeError("SECRET_KEY must be set in production")
-    # Development and tests only: a fixed key is fine because nothing here is secret.
-    SECRET_KEY = "lunarshare-insecure-development-key-change-me-in-production-0123456789"
+    # Development and tests only: a fixed key is fine because nothing here is secret. Its
+    # "django-insecure-" prefix makes `lunarshare check --deploy` fail loudly (security.W009)
+    # if production ever runs without SECRET_KEY.
+    SECRET_KEY = "django-insecure-lunarshare-development-key-change-me-in-production-0123456789"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -201,6 +203,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 LUNARSHARE_REQUIRE_2FA_FOR_STAFF = env_bool("LUNARSHARE_REQUIRE_2FA_FOR_STAFF", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LunarShare <noreply@lunarshare.invalid>")
 
 # --- API --------------------------------------------------------------------------------
@@ -226,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind" field; name this enum explicitly so the schema (and so
+    # `check --deploy`, which builds it) has no naming-collision warning.
+    "ENUM_NAME_OVERRIDES": {"RoundKindEnum": "lunarshare.programs.models.Round.Kind"},
 }
 
 # --- Security (production values when DEBUG is off) --------------------------------------
