@@ -241,6 +241,9 @@ def application_action(request, pk):
                 note=form.cleaned_data["note"], checklist=form.checklist()), _("Screening recorded."))
         else:
             messages.error(request, _("Choose pass or return."))
+    elif action == "start_screening":
+        _run(request, lambda: services.application_screening_start(actor=actor, application=application),
+             _("Screening started."))
     elif action == "resolve":
         form = forms.ResolveFlagForm(request.POST)
         result = application.compliance_results.filter(pk=request.POST.get("result") or 0).first() \

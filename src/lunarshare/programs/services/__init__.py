@@ -3,6 +3,7 @@
 from .applications import (
     application_create,
     application_screen,
+    application_screening_start,
     application_submit,
     application_update,
     application_withdraw,
@@ -37,7 +38,7 @@ from .rounds import (
 from .rules import rule_document_create, rule_version_create, rule_version_publish
 
 __all__ = [
-    "application_create", "application_decide", "application_screen", "application_submit", "application_update",
+    "application_create", "application_decide", "application_screen", "application_screening_start", "application_submit", "application_update",
     "application_withdraw", "attachment_add", "attachment_remove", "check_pdf", "check_window", "compliance_evaluate",
     "compliance_resolve", "compliance_rule_create", "compliance_rule_deactivate", "conflict_declare",
     "criterion_create", "review_assign", "review_declare_conflict", "review_score", "round_assign_reviewers",

@@ -369,6 +369,19 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
     return application
 
 
+def application_screening_start(*, actor, application: Application) -> Application:
+    """An officer takes a submitted application into screening (others see it is being handled)."""
+    require_officer(actor)
+    with transaction.atomic():
+        application = lock_application(application)
+        old = change_status(application, ApplicationStatus.SCREENING, actor=actor)
+        audit.record(actor=actor, verb="application.screening_started", obj=application,
+                     data={"old": old, "new": application.status})
+        notify_application(application, verb="screening_started",
+                           title=_("Application %(ref)s is being screened") % {"ref": application.reference})
+    return application
+
+
 def application_screen(*, actor, application: Application, result: str, note: str = "",
                        checklist: dict | None = None) -> Application:
     """An officer screens a submitted application for completeness and compliance.

@@ -240,3 +240,18 @@ class TestAttachments:
         application = make_application(people.alice, make_round())
         with pytest.raises(ValidationFailed, match="at most"):
             services.attachment_add(actor=people.alice, application=application, upload=pdf_upload(content=b"%PDF-" + b"x" * 200))
+
+
+class TestScreeningStart:
+    def test_an_officer_takes_a_submitted_application_into_screening(self, people):
+        from lunarshare.testing.helpers import last_event
+
+        application = make_application(people.alice, make_round(), status="submitted")
+        services.application_screening_start(actor=people.officer, application=application)
+        application.refresh_from_db()
+        assert application.status == S.SCREENING
+        assert last_event("application.screening_started").data == {"old": "submitted", "new": "screening"}
+        with pytest.raises(InvalidTransition):
+            services.application_screening_start(actor=people.officer, application=application)
+        with pytest.raises(PermissionDeniedError):
+            services.application_screening_start(actor=people.alice, application=application)
