@@ -22,8 +22,8 @@ finally runs ``check_ledger``. Receipt by the borrower (between 2 and 3) is time
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import csv
+import datetime as dt
 import os
 import subprocess
 import sys

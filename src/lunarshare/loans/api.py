@@ -223,7 +223,7 @@ class IncidentIn(serializers.Serializer):
     identifier = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class ResolveIn(serializers.Serializer):
+class IncidentResolveIn(serializers.Serializer):
     resolution = serializers.CharField(max_length=10000)
     write_off = serializers.BooleanField(default=False)
     mass_ug = mass_field(required=False, allow_null=True)
@@ -494,10 +494,10 @@ class IncidentInvestigateApi(APIView):
 class IncidentResolveApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ResolveIn, responses=IncidentOut, summary="Resolve an incident (optionally writing the mass off)")
+    @extend_schema(request=IncidentResolveIn, responses=IncidentOut, summary="Resolve an incident (optionally writing the mass off)")
     def post(self, request, pk):
         incident = incident_get_for_user(request.user, pk)
-        incident = services.incident_resolve(actor=request.user, incident=incident, **_valid(ResolveIn, request))
+        incident = services.incident_resolve(actor=request.user, incident=incident, **_valid(IncidentResolveIn, request))
         return Response(IncidentOut(incident).data)
 
 

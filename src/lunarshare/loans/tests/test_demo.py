@@ -24,7 +24,7 @@ def test_it_makes_loans_in_every_state_and_is_idempotent(people):
     round = make_round(loan_period_months=12)
     round.missions.add(mission)
     parent = make_sample(identifier="CE5C0100", mission=mission, mass_ug=50_000_000, type="regolith")
-    for n in range(7):
+    for _ in range(7):
         make_approved_application(applicant=UserFactory(institution=people.cologne, roles=[Role.APPLICANT]),
                                   parent=parent, round=round, masses=(20_000, 30_000))
     demo.load(io.StringIO())

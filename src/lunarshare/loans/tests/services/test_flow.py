@@ -20,7 +20,13 @@ from lunarshare.loans.services import (
     parse_return_lines,
     return_tolerance_ug,
 )
-from lunarshare.loans.tests.factories import allocated_loan, make_loan, received_loan, shipped_loan, signed_loan
+from lunarshare.loans.tests.factories import (
+    allocated_loan,
+    make_loan,
+    received_loan,
+    shipped_loan,
+    signed_loan,
+)
 from lunarshare.testing.helpers import last_event
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +237,35 @@ class TestLoanReturn:
             ("CE5C0001", 12_500), ("10084,12", 300), ("70017,3", 1_200_000), ("CE5C0002", 4_000)]
         with pytest.raises(ValidationFailed, match="Line 1"):
             parse_return_lines("CE5C0001")
+
+
+class TestLoanAllocateBulk:
+    def test_it_reserves_whole_samples_for_many_items_at_once(self, people):
+        from lunarshare.catalog.services import ChildSpec, sample_split
+        from lunarshare.loans.services import loan_allocate_bulk
+
+        loan = signed_loan(people, masses=(1_000, 2_000))
+        pieces = sample_split(actor=people.curator, parent=loan.parent_sample,
+                              children=[ChildSpec(mass_ug=1_000), ChildSpec(mass_ug=2_000)])
+        items = list(loan.items.order_by("approved_mass_ug"))
+        assert loan_allocate_bulk(actor=people.curator, loan=loan,
+                                  assignments=[(items[0].pk, pieces[0].pk), (items[1].pk, pieces[1].pk)]) == 2
+        assert set(Sample.objects.filter(pk__in=[p.pk for p in pieces]).values_list("status", flat=True)) == {"reserved"}
+        assert list(loan.items.order_by("approved_mass_ug").values_list("mass_ug", "status")) == [
+            (1_000, "allocated"), (2_000, "allocated")]
+        assert last_event("loan.allocated_bulk").data == {"count": 2, "mass_ug": 3_000}
+
+    def test_one_unavailable_sample_refuses_the_whole_batch(self, people):
+        from lunarshare.catalog.services import ChildSpec, sample_change_status, sample_split
+        from lunarshare.loans.services import loan_allocate_bulk
+
+        loan = signed_loan(people, masses=(1_000, 2_000))
+        pieces = sample_split(actor=people.curator, parent=loan.parent_sample,
+                              children=[ChildSpec(mass_ug=1_000), ChildSpec(mass_ug=2_000)])
+        sample_change_status(actor=people.curator, sample=pieces[1], status="reserved")
+        items = list(loan.items.order_by("approved_mass_ug"))
+        with pytest.raises(ConflictError):
+            loan_allocate_bulk(actor=people.curator, loan=loan,
+                               assignments=[(items[0].pk, pieces[0].pk), (items[1].pk, pieces[1].pk)])
+        pieces[0].refresh_from_db()
+        assert pieces[0].status == "available" and set(loan.items.values_list("status", flat=True)) == {"pending"}
