@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,17 +70,20 @@ def samples_record_custody_bulk(*, actor, sample_ids: Sequence[int], kind: str, 
         elif kind in (CustodyEvent.Kind.RETURNED, CustodyEvent.Kind.RECOVERED):
             for chunk in _chunks(ids):
                 Sample.objects.filter(pk__in=chunk).update(holder_institution=None, updated_at=now)
-        locations = dict(Sample.objects.filter(pk__in=ids).values_list("pk", "location_id")) if len(ids) <= BATCH else {}
-        if not locations:
-            locations = {}
-            for chunk in _chunks(ids):
-                locations.update(Sample.objects.filter(pk__in=chunk).values_list("pk", "location_id"))
+        # INSERT … SELECT: one set-based statement per chunk, each row taking the sample's
+        # current location as ``from_location`` (what the single-sample service records).
+        event_table, sample_table = CustodyEvent._meta.db_table, Sample._meta.db_table
         holder_id, actor_id = getattr(holder_institution, "pk", None), getattr(actor, "pk", None)
-        CustodyEvent.objects.bulk_create(
-            [CustodyEvent(sample_id=pk, kind=kind, from_location_id=locations.get(pk), holder_institution_id=holder_id,
-                          holder_name=holder_name, note=note, reference=reference, actor_id=actor_id) for pk in ids],
-            batch_size=BATCH,
-        )
+        with connection.cursor() as cursor:
+            for chunk in _chunks(ids):
+                cursor.execute(
+                    f"INSERT INTO {event_table} (sample_id, kind, from_location_id, to_location_id, holder_institution_id, "
+                    f"holder_name, note, reference, actor_id, at) "
+                    f"SELECT id, %s, location_id, NULL, %s, %s, %s, %s, %s, %s FROM {sample_table} "
+                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                    [kind, holder_id, holder_name, note, reference, actor_id,
+                     connection.ops.adapt_datetimefield_value(now), *chunk],
+                )
         audit.record(actor=actor, verb=f"sample.custody_{kind}_bulk", obj=obj,
                      data={"count": len(ids), "holder": getattr(holder_institution, "pk", None), "note": note,
                            "reference": reference})
