@@ -84,18 +84,24 @@ def _missions() -> list[Mission]:
 def mass_by_mission() -> list[dict]:
     """Per mission (µg): ``registered`` (entered the catalogue), ``held`` (in the agency's store now),
     ``on_loan`` (with borrowers now), ``lent`` (ever shipped), ``returned`` (weighed back in),
-    ``consumed``, ``lost``, ``given`` (gifts and transfers out of the collection)."""
+    ``consumed``, ``lost``, ``given`` (gifts and transfers out of the collection).
+
+    ``registered`` is the initial mass of the root samples: registration is the only ledger
+    entry a root opens with (``catalog.selectors.ledger_breaks`` checks that), and reading it
+    from the sample rows spares joining the whole ledger to the samples.
+    """
     _, LoanItem, LoanItemStatus, _ = _loan_models()
-    ledger = defaultdict(dict)
-    for row in (LedgerEntry.objects.filter(kind__in=[LedgerEntry.Kind.REGISTER, LedgerEntry.Kind.CONSUMPTION,
-                                                      LedgerEntry.Kind.LOSS, LedgerEntry.Kind.TRANSFER_OUT])
+    outflows = defaultdict(dict)
+    for row in (LedgerEntry.objects.filter(kind__in=[LedgerEntry.Kind.CONSUMPTION, LedgerEntry.Kind.LOSS,
+                                                      LedgerEntry.Kind.TRANSFER_OUT])
                 .values("sample__mission_id", "kind").order_by().annotate(total=Sum("delta_ug"))):
-        ledger[row["sample__mission_id"]][row["kind"]] = row["total"] or 0
+        outflows[row["sample__mission_id"]][row["kind"]] = row["total"] or 0
+    present = ~Q(status__in=[SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED])
     store = {row["mission_id"]: row for row in (
-        Sample.objects.exclude(status__in=[SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED])
-        .values("mission_id").order_by()
-        .annotate(held=Coalesce(Sum("mass_ug", filter=Q(holder_institution__isnull=True)), 0),
-                  samples=Count("id")))}
+        Sample.objects.values("mission_id").order_by()
+        .annotate(registered=Coalesce(Sum("initial_mass_ug", filter=Q(parent__isnull=True)), 0),
+                  held=Coalesce(Sum("mass_ug", filter=present & Q(holder_institution__isnull=True)), 0),
+                  samples=Count("id", filter=present)))}
     loans = {row["sample__mission_id"]: row for row in (
         LoanItem.objects.filter(public_loans_q("loan__"), status__in=_lent_item_statuses(), sample__isnull=False)
         .values("sample__mission_id").order_by()
@@ -105,11 +111,11 @@ def mass_by_mission() -> list[dict]:
                                        filter=Q(status__in=[LoanItemStatus.SHIPPED, LoanItemStatus.WITH_BORROWER])), 0)))}
     rows = []
     for mission in _missions():
-        kinds, held, lent = ledger.get(mission.pk, {}), store.get(mission.pk, {}), loans.get(mission.pk, {})
+        kinds, held, lent = outflows.get(mission.pk, {}), store.get(mission.pk, {}), loans.get(mission.pk, {})
         row = {
             "mission": mission.code, "name": mission.name,
             "samples": held.get("samples", 0),
-            "registered_ug": kinds.get(LedgerEntry.Kind.REGISTER, 0),
+            "registered_ug": held.get("registered", 0),
             "held_ug": held.get("held", 0),
             "on_loan_ug": lent.get("on_loan", 0),
             "lent_ug": lent.get("lent", 0),
@@ -125,34 +131,41 @@ def mass_by_mission() -> list[dict]:
 
 # --- 2. loans by country and institution -----------------------------------------------------
 
-def _loan_groups(*fields: str) -> list[dict]:
+def loan_groups() -> list[dict]:
+    """Public loans, their lent items and mass per borrowing institution (two aggregate queries);
+    countries are folded from these few rows."""
     Loan, LoanItem, _, _ = _loan_models()
-    loans = {tuple(row[f] for f in fields): row["loans"] for row in (
+    fields = ("borrower_institution_id", "borrower_institution__country")
+    loans = {(row[fields[0]], row[fields[1]]): row["loans"] for row in (
         Loan.objects.filter(public_loans_q()).values(*fields).order_by().annotate(loans=Count("id")))}
     item_fields = [f"loan__{f}" for f in fields]
-    mass = {tuple(row[f] for f in item_fields): row for row in (
+    mass = {(row[item_fields[0]], row[item_fields[1]]): row for row in (
         LoanItem.objects.filter(public_loans_q("loan__"), status__in=_lent_item_statuses())
         .values(*item_fields).order_by().annotate(mass=Coalesce(Sum("mass_ug"), 0), items=Count("id")))}
-    return [{"key": key, "loans": count, "items": mass.get(key, {}).get("items", 0),
-             "mass_ug": mass.get(key, {}).get("mass", 0)} for key, count in loans.items()]
+    return [{"institution": institution, "country": country, "loans": count,
+             "items": mass.get((institution, country), {}).get("items", 0),
+             "mass_ug": mass.get((institution, country), {}).get("mass", 0)}
+            for (institution, country), count in loans.items()]
 
 
-def loans_by_country() -> list[dict]:
-    rows = [{"country": key[0], "name": _country_name(key[0]), "loans": r["loans"], "items": r["items"],
-             "mass_ug": r["mass_ug"]} for r in _loan_groups("borrower_institution__country") for key in [r["key"]]]
-    return sorted(rows, key=lambda r: (-r["mass_ug"], -r["loans"], r["country"]))
+def loans_by_country(groups: list[dict] | None = None) -> list[dict]:
+    totals: dict[str, dict] = {}
+    for group in loan_groups() if groups is None else groups:
+        row = totals.setdefault(group["country"], {"country": group["country"], "name": _country_name(group["country"]),
+                                                   "loans": 0, "items": 0, "mass_ug": 0})
+        for key in ("loans", "items", "mass_ug"):
+            row[key] += group[key]
+    return sorted(totals.values(), key=lambda r: (-r["mass_ug"], -r["loans"], r["country"]))
 
 
-def loans_by_institution() -> list[dict]:
+def loans_by_institution(groups: list[dict] | None = None) -> list[dict]:
     from lunarshare.accounts.models import Institution
 
-    groups = _loan_groups("borrower_institution_id")
-    names = {i.pk: i for i in Institution.objects.filter(pk__in=[r["key"][0] for r in groups])}
-    rows = []
-    for r in groups:
-        institution = names[r["key"][0]]
-        rows.append({"institution": institution.pk, "name": institution.name, "country": institution.country.code,
-                     "loans": r["loans"], "items": r["items"], "mass_ug": r["mass_ug"]})
+    groups = loan_groups() if groups is None else groups
+    names = {i.pk: i.name for i in Institution.objects.filter(pk__in=[g["institution"] for g in groups]).only(
+        "pk", "name_en", "name_zh")}
+    rows = [{"institution": g["institution"], "name": names[g["institution"]], "country": g["country"],
+             "loans": g["loans"], "items": g["items"], "mass_ug": g["mass_ug"]} for g in groups]
     return sorted(rows, key=lambda r: (-r["mass_ug"], -r["loans"], r["name"]))
 
 
@@ -249,7 +262,8 @@ def public_science() -> dict:
 def compute_statistics() -> dict:
     """Every figure, straight from the database (no cache)."""
     mass = mass_by_mission()
-    by_country = loans_by_country()
+    groups = loan_groups()
+    by_country = loans_by_country(groups)
     science = public_science()
     return {
         "totals": {
@@ -263,7 +277,7 @@ def compute_statistics() -> dict:
         },
         "mass_by_mission": mass,
         "loans_by_country": by_country,
-        "loans_by_institution": loans_by_institution(),
+        "loans_by_institution": loans_by_institution(groups),
         "applications_per_round": applications_per_round(),
         "reach_over_time": reach_over_time(),
         "publications_per_year": publications_per_year(),
