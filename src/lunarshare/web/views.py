@@ -4,16 +4,12 @@ reverses their URL names defensively, so the page stays up while an app is being
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lunarshare.catalog.models import Mission, Sample, SampleStatus
-
-# Material that has left the collection for good does not count as "held".
-GONE = (SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED)
+from lunarshare.catalog.models import Mission
 
 HOW_TO_APPLY = [
     (_("A round opens"), _("The programme announces what material is offered, the rules and the deadline.")),
@@ -65,20 +61,21 @@ def _rounds():
 
 
 def _collection():
-    """Samples and mass held per mission, with totals (two aggregate queries)."""
-    held = ~Q(samples__status__in=GONE)
-    missions = list(
-        Mission.objects.annotate(
-            sample_count=Count("samples", filter=held),
-            held_ug=Sum("samples__mass_ug", filter=held),
-        ).order_by("sort_order", "code")
-    )
-    missions = [m for m in missions if m.sample_count or m.returned_mass_ug]
-    totals = Sample.objects.exclude(status__in=GONE).aggregate(
-        count=Count("id"), mass=Sum("mass_ug"),
-        on_loan=Count("id", filter=Q(status=SampleStatus.ON_LOAN)),
-    )
-    return missions, totals
+    """The collection in figures: the statistics dashboard's own cached figures (so the two pages
+    always agree, and only public information counts), with each mission's landing date and
+    published returned mass beside them."""
+    from lunarshare.insights.selectors import public_statistics
+
+    statistics = public_statistics()
+    by_code = {row["mission"]: row for row in statistics["mass_by_mission"]}
+    missions = []
+    for mission in Mission.objects.order_by("sort_order", "code"):
+        row = by_code.get(mission.code)
+        if row is None and not mission.returned_mass_ug:
+            continue
+        mission.figures = row or {}
+        missions.append(mission)
+    return missions, statistics["totals"]
 
 
 def home(request):
@@ -88,10 +85,7 @@ def home(request):
         "open_rounds": open_rounds,
         "published_rounds": published,
         "missions": missions,
-        "sample_count": totals["count"] or 0,
-        "held_ug": totals["mass"] or 0,
-        "on_loan_count": totals["on_loan"] or 0,
-        "mission_count": len(missions),
+        "totals": totals,
         "steps": HOW_TO_APPLY,
         "links": {
             "catalogue": _url("catalog:sample-list"),

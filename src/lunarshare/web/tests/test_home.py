@@ -26,7 +26,7 @@ def test_it_shows_the_collection_in_figures_with_mass_by_mission(client):
     make_sample(identifier="CE5C0400YJFM00505", mission=ce5, mass_ug=1_500_000_000)
     make_sample(identifier="CE5C0400YJFM00901", mission=ce5, mass_ug=500_000)
     english = client.get("/en/").content.decode()
-    assert "1,500.5 g" in english  # held, summed over samples, digits grouped
+    assert "1,500.5 g" in english  # held in store, summed over samples, digits grouped
     assert "1,731 g" in english  # returned as published
     assert "17 Dec 2020" in english
     chinese = client.get("/zh-hans/").content.decode()
@@ -75,3 +75,15 @@ def test_the_menu_marks_the_page_or_else_the_longest_section_it_is_in():
     assert [item["current"] for item in menu["main"]] == ["page", "", ""]
     _mark_current(menu, "/en/")
     assert [item["current"] for item in menu["main"]] == ["", "", ""]
+
+
+def test_its_figures_are_those_of_the_statistics_page(client):
+    from lunarshare.insights.selectors import compute_statistics
+
+    ce6 = MissionFactory(code="CE6", name_zh="嫦娥六号")
+    make_sample(identifier="CE6C0100YJFM00101", mission=ce6, mass_ug=150_000_000)
+    response = client.get("/en/")
+    expected = compute_statistics()["totals"]
+    assert response.context["totals"]["samples"] == expected["samples"] == 1
+    assert response.context["totals"]["held_ug"] == expected["held_ug"] == 150_000_000
+    assert "150 g" in response.content.decode()
