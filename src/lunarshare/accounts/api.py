@@ -39,10 +39,23 @@ class TokenLoginThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class TokenLoginUsernameThrottle(SimpleRateThrottle):
+    """Ten attempts a minute per username, from wherever they come (slows distributed guessing)."""
+
+    scope = "auth-token-username"
+    rate = "10/min"
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username.strip():
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:254]}
+
+
 class TokenLogin(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [TokenLoginThrottle]
+    throttle_classes = [TokenLoginThrottle, TokenLoginUsernameThrottle]
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=254, trim_whitespace=True)

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "lunarshare.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

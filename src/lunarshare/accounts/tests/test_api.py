@@ -124,3 +124,16 @@ class TestMe:
 
     def test_it_is_read_only(self, people, api_as):
         assert api_as(people.alice).post("/api/v1/me/", {}).status_code == 405
+
+
+class TestTokenLoginPerUsernameThrottle:
+    def test_guesses_from_many_addresses_at_one_account_are_throttled(self, people, api_client):
+        for attempt in range(10):
+            api_client.post(TOKEN_URL, {"username": "Alice", "password": "guess"}, format="json",
+                            REMOTE_ADDR=f"198.51.100.{attempt}")
+        response = api_client.post(TOKEN_URL, {"username": "alice", "password": "pw-for-tests-1"}, format="json",
+                                   REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 429
+        other = api_client.post(TOKEN_URL, {"username": "bob", "password": "pw-for-tests-1"}, format="json",
+                                REMOTE_ADDR="203.0.113.10")
+        assert other.status_code == 200
