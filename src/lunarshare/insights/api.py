@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.utils.translation import get_language
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -102,8 +103,14 @@ class StatisticsView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=StatisticsOutput, summary="Public statistics of the collection and the programme")
+    @extend_schema(responses={200: StatisticsOutput, 304: None},
+                   summary="Public statistics of the collection and the programme")
     def get(self, request):
+        generation = selectors.statistics_generation()
+        etag = f'"{get_language() or "en"}-{generation}"'
+        headers = {"ETag": etag, "Cache-Control": "public, no-cache", "Vary": "Accept-Language, Cookie"}
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         # The cached dict already has the output shape; it is returned as is (serialising it again
         # through the nested serializer would cost more than the cache hit itself).
-        return Response(selectors.public_statistics())
+        return Response(selectors.public_statistics(generation), headers=headers)

@@ -294,9 +294,12 @@ def statistics_cache_key(generation: int, language: str | None = None) -> str:
     return f"{CACHE_PREFIX}:{language or get_language() or 'en'}:{generation}"
 
 
-def public_statistics() -> dict:
-    """The cached public statistics, recomputed after any audited change."""
-    generation = statistics_generation()
+def public_statistics(generation: int | None = None) -> dict:
+    """The cached public statistics, recomputed after any audited change.
+
+    ``generation`` may be passed when the caller has just read it (the API uses it for its ETag).
+    """
+    generation = statistics_generation() if generation is None else generation
     key = statistics_cache_key(generation)
     data = cache.get(key)
     if data is None:

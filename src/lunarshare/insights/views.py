@@ -36,8 +36,10 @@ def dashboard(request):
             "slug": slug, "title": title, "columns": columns, "wide": len(columns) > 6,
             "rows": [[(_cell(row.get(c), kind), kind) for c, _h, kind in columns] for row in rows],
         })
+    totals = {key: (format_mass(value) if key.endswith("_ug") else number_format(value, force_grouping=True))
+              for key, value in statistics["totals"].items()}
     return render(request, "insights/dashboard.html", {
-        "statistics": statistics, "tables": {t["slug"]: t for t in tables}, "labels": _chart_labels()})
+        "statistics": statistics, "totals": totals, "tables": {t["slug"]: t for t in tables}, "labels": _chart_labels()})
 
 
 def _chart_labels() -> dict:

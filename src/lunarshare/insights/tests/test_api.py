@@ -51,3 +51,15 @@ class TestDashboardPage:
 
     def test_an_unknown_table_is_404(self, client, db):
         assert client.get("/en/statistics/secrets.csv").status_code == 404
+
+
+class TestConditionalRequests:
+    def test_an_unchanged_collection_answers_304_to_its_etag(self, world, api_as, people):
+        from lunarshare.catalog.services import sample_consume
+
+        client = api_as(None)
+        etag = client.get(URL)["ETag"]
+        assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        sample_consume(actor=people.curator, sample=world.a11_root, mass_ug=1, reason="analysis")
+        fresh = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+        assert fresh.status_code == 200 and fresh["ETag"] != etag
