@@ -18,6 +18,7 @@ Then it times, R times each (median and p95):
 * ``raw``  — the same answer straight through a DB cursor: one grouped COUNT/MIN/MAX, the median
   (``percentile_cont`` on PostgreSQL, the middle row by OFFSET on SQLite) and the same LIMITed
   points query per mission, no ORM, no HTTP;
+* ``sel``  — ``selectors.compare`` alone (the ORM and Python, no HTTP and no JSON);
 * ``agg``  — the grouped aggregate alone (the floor).
 
 and prints each with the ratio api/raw.
@@ -124,13 +125,19 @@ def build(n_measurements: int) -> dict:
             "dataset_id, sample_id, mission_id, property, kind, value, unit, value_canonical, uncertainty, "
             "uncertainty_type, uncertainty_canonical, method, public, created_at, updated_at",
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     # Sample ids were generated so that sample k has mission first + ((k-first+1) % 11): check one.
     check = Measurement.objects.select_related("sample").order_by("?").first()
     assert check.mission_id == check.sample.mission_id, "bench data: mission must match the sample's mission"
     return {"samples": n_samples, "datasets": n_datasets, "measurements": n_measurements,
             "build_s": time.perf_counter() - started}
+
+
+def vacuum() -> None:
+    """What autovacuum does after a bulk load: statistics and the visibility map (index-only scans)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def raw_compare(mission_ids: list[int], points_limit: int, *, with_points: bool = True) -> list:
@@ -160,13 +167,27 @@ def raw_compare(mission_ids: list[int], points_limit: int, *, with_points: bool 
                                f"ORDER BY value_canonical LIMIT 2 OFFSET %s", ["TiO2", mission_id, (count - 1) // 2])
                 out.append(cursor.fetchall())
         if with_points:
+            # The points, then the identifiers of their samples in one lookup (a JOIN makes the
+            # planner hash the whole sample table once the points come from an index-only scan).
+            sample_ids = set()
             for mission_id in mission_ids:
                 cursor.execute(
-                    f"SELECT s.identifier, m.value_canonical, m.uncertainty_canonical, m.uncertainty_type, m.property, "
-                    f"m.dataset_id FROM {table} m JOIN catalog_sample s ON s.id = m.sample_id "
-                    f"WHERE m.property = %s AND m.public {'' if connection.vendor == 'postgresql' else '= 1'} "
-                    f"AND m.mission_id = %s ORDER BY m.value_canonical, m.id LIMIT %s",
+                    f"SELECT sample_id, value_canonical, uncertainty_canonical, uncertainty_type, property, dataset_id "
+                    f"FROM {table} WHERE property = %s AND public {'' if connection.vendor == 'postgresql' else '= 1'} "
+                    f"AND mission_id = %s ORDER BY value_canonical, id LIMIT %s",
                     ["TiO2", mission_id, points_limit])
+                rows = cursor.fetchall()
+                sample_ids.update(row[0] for row in rows)
+                out.append(rows)
+            ids = sorted(sample_ids)
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT id, identifier FROM catalog_sample WHERE id = ANY(%s)", [ids])
+                out.append(cursor.fetchall())
+                ids = []
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                cursor.execute(f"SELECT id, identifier FROM catalog_sample WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                               chunk)
                 out.append(cursor.fetchall())
     return out
 
@@ -185,9 +206,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1_000_000, help="number of measurements (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the data of a previous run in the DATABASE_URL database (apply new migrations, re-time)")
     args = parser.parse_args()
 
-    backend = setup_database()
+    backend = setup_database() if not args.reuse else f"PostgreSQL (reused {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]})"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lunarshare.settings")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     import django
@@ -203,9 +226,15 @@ def main() -> int:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0, skip_checks=True)
-    info = build(args.scale)
-    print(f"{backend}: {info['measurements']:,} measurements, {info['samples']:,} samples, "
-          f"{info['datasets']} datasets (half released); built in {info['build_s']:.1f} s")
+    if args.reuse:
+        from lunarshare.science.models import Dataset, Measurement
+
+        print(f"{backend}: {Measurement.objects.count():,} measurements in {Dataset.objects.count()} datasets")
+    else:
+        info = build(args.scale)
+        print(f"{backend}: {info['measurements']:,} measurements, {info['samples']:,} samples, "
+              f"{info['datasets']} datasets (half released); built in {info['build_s']:.1f} s")
+    vacuum()
 
     client = Client()
     mission_ids = list(Mission.objects.filter(code__in=QUERY["missions"].split(",")).values_list("pk", flat=True))
@@ -219,14 +248,19 @@ def main() -> int:
     print(f"query: {QUERY}; per mission count {counts}; points returned "
           f"{sum(len(m['points']) for m in body['missions']):,}")
 
+    from lunarshare.science.selectors import compare, parse_missions
+
     api = timed(lambda: client.get("/api/v1/compare/", QUERY), args.repeat)
+    selector = timed(lambda: compare(None, missions=parse_missions(QUERY["missions"]), property=QUERY["property"]),
+                     args.repeat)
     raw_t = timed(lambda: raw_compare(mission_ids, DEFAULT_POINTS), args.repeat)
     agg = timed(lambda: raw_compare(mission_ids, DEFAULT_POINTS, with_points=False), args.repeat)
-    rows = [("api  GET /api/v1/compare/", api), ("raw  same answer, plain SQL", raw_t), ("agg  aggregate only", agg)]
+    rows = [("api  GET /api/v1/compare/", api), ("sel  selectors.compare (no HTTP/JSON)", selector),
+            ("raw  same answer, plain SQL", raw_t), ("agg  aggregate only", agg)]
     for label, values in rows:
-        print(f"{label:<32} median {statistics.median(values) * 1000:8.1f} ms   p95 {p95(values) * 1000:8.1f} ms")
+        print(f"{label:<40} median {statistics.median(values) * 1000:8.1f} ms   p95 {p95(values) * 1000:8.1f} ms")
     print(f"ratio api/raw: median {statistics.median(api) / statistics.median(raw_t):.2f}x, "
-          f"p95 {p95(api) / p95(raw_t):.2f}x; api/agg median {statistics.median(api) / statistics.median(agg):.2f}x")
+          f"p95 {p95(api) / p95(raw_t):.2f}x; selector/raw median {statistics.median(selector) / statistics.median(raw_t):.2f}x")
     return 0
 
 

@@ -133,6 +133,9 @@ class DatasetListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DatasetCreateInput"
+
         title = serializers.CharField(max_length=300)
         loan = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31)
         samples = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=5000)
@@ -270,9 +273,7 @@ def comparison_payload(result) -> dict:
         "missions": [{
             "mission": s.code, "name": s.name, "count": s.count, "samples": s.samples, "min": s.min,
             "median": s.median, "max": s.max, "points_truncated": s.points_truncated,
-            "points": [{"sample": p.sample, "value": p.value, "uncertainty": p.uncertainty,
-                        "uncertainty_type": p.uncertainty_type, "property": p.property, "dataset": p.dataset}
-                       for p in s.points],
+            "points": s.points,
         } for s in result.series],
         "separations": result.separations(),
         "below_all_others": result.below_all_others(),
@@ -321,8 +322,8 @@ def comparison_csv(kind: str, result) -> str:
                      "uncertainty_type", "dataset"])
     for series in result.series:
         for p in series.points:
-            writer.writerow([series.code, p.sample, p.property, p.value, "" if p.uncertainty is None else p.uncertainty,
-                             p.uncertainty_type, p.dataset])
+            writer.writerow([series.code, p["sample"], p["property"], p["value"],
+                             "" if p["uncertainty"] is None else p["uncertainty"], p["uncertainty_type"], p["dataset"]])
     return buffer.getvalue()
 
 
@@ -396,6 +397,9 @@ class PublicationListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PublicationCreateInput"
+
         doi = serializers.CharField(required=False, allow_blank=True, max_length=250)
         title = serializers.CharField(max_length=500)
         authors = AuthorSerializer(many=True, required=False)

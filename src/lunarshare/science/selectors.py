@@ -123,14 +123,7 @@ DEFAULT_POINTS = 2000
 MAX_POINTS = 20000
 
 
-@dataclass
-class Point:
-    sample: str
-    value: float
-    uncertainty: float | None
-    uncertainty_type: str
-    property: str
-    dataset: int
+POINT_KEYS = ("sample", "value", "uncertainty", "uncertainty_type", "property", "dataset")
 
 
 @dataclass
@@ -142,7 +135,8 @@ class MissionSeries:
     min: float | None = None
     median: float | None = None
     max: float | None = None
-    points: list[Point] = field(default_factory=list)
+    # dicts with POINT_KEYS: built once, rendered as they are (thousands per answer)
+    points: list[dict] = field(default_factory=list)
     points_truncated: bool = False
 
 
@@ -227,13 +221,38 @@ def compare(user, *, missions: list[Mission], property: str, points_limit: int =
             ordered = base.filter(mission=mission).order_by("value_canonical", "pk")
             entry.median = _median(ordered, entry.count)
             if points_limit:
-                rows = list(ordered.values_list("sample__identifier", "value_canonical", "uncertainty_canonical",
+                # Index-only scan on PostgreSQL (covering index); identifiers are looked up once below
+                # instead of joining: a join here makes the planner hash the whole sample table.
+                rows = list(ordered.values_list("sample_id", "value_canonical", "uncertainty_canonical",
                                                 "uncertainty_type", "property", "dataset_id")[:points_limit])
-                entry.points = [Point(*r) for r in rows]
+                entry.points = [dict(zip(POINT_KEYS, row)) for row in rows]
                 entry.points_truncated = entry.count > len(rows)
         series.append(entry)
+    _name_samples([p for entry in series for p in entry.points])
     canonical = KINDS[kind.code].canonical_unit
     return Comparison(property=property, properties=names, unit=canonical, kind=kind.code, series=series)
+
+
+def _name_samples(points: list) -> None:
+    """Replace each point's sample id by the sample's identifier (one primary-key lookup per 900)."""
+    from lunarshare.catalog.models import Sample
+
+    from django.db import connection
+
+    ids = sorted({p["sample"] for p in points})
+    names: dict[int, str] = {}
+    table = connection.ops.quote_name(Sample._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter instead of thousands of placeholders
+            cursor.execute(f"SELECT id, identifier FROM {table} WHERE id = ANY(%s)", [ids])
+            names.update(cursor.fetchall())
+        else:
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                cursor.execute(f"SELECT id, identifier FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                names.update(cursor.fetchall())
+    for point in points:
+        point["sample"] = names.get(point["sample"], "")
 
 
 def _median(ordered: QuerySet, count: int) -> float | None:

@@ -238,7 +238,7 @@ def mission_watch(request, code: str):
 
 # --- Compare ----------------------------------------------------------------------------------
 
-def _compare(request):
+def _compare(request, *, points_limit: int | None = None):
     properties = selectors.available_properties(request.user)
     params = request.GET.copy()
     if "missions" not in params and "property" not in params:
@@ -252,6 +252,8 @@ def _compare(request):
     if form.cleaned_data.get("property_y"):
         query = {"missions": query["missions"], "property_x": form.cleaned_data["property"],
                  "property_y": form.cleaned_data["property_y"]}
+    if points_limit is not None:
+        query["points_limit"] = str(points_limit)
     try:
         kind, result = run_comparison(request.user, query)
     except DomainError as exc:
@@ -286,7 +288,7 @@ def _default_query(form) -> str:
 
 @require_GET
 def compare_csv(request):
-    form, kind, result, _properties = _compare(request)
+    form, kind, result, _properties = _compare(request, points_limit=selectors.MAX_POINTS)
     if result is None:
         return HttpResponse(" ".join(str(e) for e in form.non_field_errors()) or _("Invalid comparison."),
                             status=400, content_type="text/plain; charset=utf-8")

@@ -28,7 +28,7 @@ def test_it_computes_count_min_median_max_in_the_canonical_unit(released):
     assert (a12.count, a12.min, a12.median, a12.max) == (2, 3.18, 3.19, 3.2)
     assert (a15.count, a15.median) == (1, 3.29)
     assert (ce5.count, ce5.max) == (1, 2.04) and result.unit == "Ga"
-    assert [(p.sample, p.value, p.uncertainty) for p in ce5.points] == [("CE5C0000YJYX048", 2.04, 0.022)]
+    assert [(p["sample"], p["value"], p["uncertainty"]) for p in ce5.points] == [("CE5C0000YJYX048", 2.04, 0.022)]
 
 
 def test_it_finds_from_the_data_that_one_mission_lies_below_all_others(released):
