@@ -101,3 +101,10 @@ def test_malformed_json_is_refused_in_chinese_for_a_chinese_client(api_as, peopl
     )
     assert response.status_code == 400
     assert response.json()["message"].startswith("请求正文不是有效的 JSON")
+
+
+def test_a_link_without_prefix_opens_in_the_browsers_language(client):
+    response = client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.8")
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hans/statistics/"
+    assert client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="de-DE,en;q=0.5")["Location"] == "/en/statistics/"
