@@ -217,6 +217,12 @@ class InventoryIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class TransferIn(serializers.Serializer):
+    identifier = serializers.CharField(max_length=64)
+    to_loan = serializers.IntegerField(min_value=1, max_value=2**62)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class IncidentIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Incident.Kind.choices)
     description = serializers.CharField(max_length=10000)
@@ -421,6 +427,21 @@ class RecallApi(LoanAction):
         loan = self.loan(request, pk)
         data = _valid(RecallIn, request)
         services.loan_recall(actor=request.user, loan=loan, reason=data["reason"], new_due_date=data["due_date"])
+        return _detail(loan)
+
+
+class TransferApi(LoanAction):
+    @extend_schema(request=TransferIn, responses=LoanDetailOut, summary="Transfer an item to another loan in use (curator)")
+    def post(self, request, pk):
+        loan = self.loan(request, pk)
+        data = _valid(TransferIn, request)
+        item = loan.items.filter(sample__identifier=data["identifier"], closed_at__isnull=True).first()
+        if item is None:
+            raise NotFoundError(_("Sample %(id)s is not an open item of this loan.") % {"id": data["identifier"]})
+        target = Loan.objects.filter(pk=data["to_loan"]).first()
+        if target is None:
+            raise NotFoundError(_("No such loan."))
+        services.loan_item_transfer(actor=request.user, item=item, to_loan=target, note=data["note"])
         return _detail(loan)
 
 

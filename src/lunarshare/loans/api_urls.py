@@ -20,6 +20,7 @@ urlpatterns = [
     path("loans/<int:pk>/return/", api.ReturnApi.as_view(), name="loan-return"),
     path("loans/<int:pk>/extend/", api.ExtendApi.as_view(), name="loan-extend"),
     path("loans/<int:pk>/recall/", api.RecallApi.as_view(), name="loan-recall"),
+    path("loans/<int:pk>/transfer/", api.TransferApi.as_view(), name="loan-transfer"),
     path("loans/<int:pk>/close/", api.CloseApi.as_view(), name="loan-close"),
     path("loans/<int:pk>/cancel/", api.CancelApi.as_view(), name="loan-cancel"),
     path("loans/<int:pk>/inventory/", api.InventoryApi.as_view(), name="loan-inventory"),

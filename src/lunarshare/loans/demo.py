@@ -36,6 +36,7 @@ def _candidates():
 def _allocate_all(loan, curator) -> bool:
     from lunarshare.catalog.selectors import samples_with_availability
     from lunarshare.errors import DomainError
+    from lunarshare.programs.models import WHOLE_PIECE_FORMS
 
     from .services import Pick, loan_allocate
 
@@ -43,6 +44,17 @@ def _allocate_all(loan, curator) -> bool:
         if item.application_item_id is None:
             return False
         generics = list(item.application_item.sample_set.samples.values_list("generic", flat=True))
+        if item.form in WHOLE_PIECE_FORMS:
+            # Sections and chips are lent whole: the largest piece that fits the approved mass.
+            piece = (samples_with_availability().filter(generic__in=generics, available_mass_ug__gt=0,
+                                                        mass_ug__lte=item.approved_mass_ug)
+                     .order_by("-mass_ug").first())
+            if piece is not None:
+                try:
+                    loan_allocate(actor=curator, loan=loan, item=item, picks=[Pick(piece.identifier)])
+                    continue
+                except DomainError:
+                    pass
         source = (samples_with_availability().filter(generic__in=generics, available_mass_ug__gte=item.approved_mass_ug + 1)
                   .order_by("-available_mass_ug").first())
         if source is None:

@@ -140,3 +140,17 @@ def test_incidents_are_listed_to_staff_and_to_the_borrower_only(people, api_as):
 def test_the_schema_is_valid(people, api_as):
     response = api_as(people.officer).get("/api/schema/")
     assert response.status_code == 200
+
+
+def test_an_item_is_transferred_to_another_loan_in_use(people, api_as):
+    source = received_loan(people, masses=(20_000, 10_000))
+    target = received_loan(people, applicant=people.bob)
+    identifier = source.items.order_by("id").first().sample.identifier
+    assert api_as(people.alice).post(f"/api/v1/loans/{source.pk}/transfer/", {"identifier": identifier, "to_loan": target.pk},
+                                     format="json").status_code == 403
+    response = api_as(people.curator).post(f"/api/v1/loans/{source.pk}/transfer/",
+                                           {"identifier": identifier, "to_loan": target.pk, "note": "Joint study"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert [i["status"] for i in response.json()["items"]][0] == "transferred"
+    moved = target.items.get(sample__identifier=identifier)
+    assert moved.status == "with_borrower" and moved.sample.holder_institution == people.stony
