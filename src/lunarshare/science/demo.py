@@ -182,7 +182,61 @@ def load(stdout) -> None:
                      f"{result.unchanged} unchanged measurements")
         if dataset.status == DatasetStatus.EMBARGOED:
             services.dataset_release(actor=actor, dataset=dataset)
+    _publications(actor, stdout)
+    _embargoed_loan_dataset(stdout)
     _print_age_comparison(stdout)
+
+
+# Papers behind the Chang'e rows, as named in basalt_chemistry_ages.csv (titles only where the
+# shared data or the paper's own abstract page give them).
+PUBLICATIONS = [
+    {"doi": "10.1038/s41586-021-04100-2", "title": "Two-billion-year-old volcanism on the Moon from Chang'e-5 basalts",
+     "authors": ["Li Q.-L."], "journal": "Nature 600:54-58", "year": 2021,
+     "samples": ["CE5-LIT-BASALT-CLASTS"]},
+    {"doi": "10.1126/science.abl7957",
+     "title": "Age and composition of young basalts on the Moon, measured from samples returned by Chang'e-5",
+     "authors": ["Che X."], "journal": "Science", "year": 2021, "samples": ["CE5-LIT-BASALT-FRAGMENTS"]},
+    {"doi": "10.1029/2025GL117921",
+     "title": "Petrogenesis of Very-Low-Ti Basalts Returned by Chang'e-6 From the Lunar Farside",
+     "authors": [], "journal": "Geophysical Research Letters", "year": 2025,
+     "samples": ["CE6-LIT-VLT-BASALT-FRAGMENTS"]},
+]
+
+
+def _publications(actor, stdout) -> None:
+    from .models import Publication
+
+    dataset = Dataset.objects.filter(title=DATASETS[0]["title"]).first()
+    for spec in PUBLICATIONS:
+        if Publication.objects.filter(doi=spec["doi"]).exists():
+            continue
+        samples = list(Sample.objects.filter(identifier__in=spec["samples"]))
+        services.publication_create(actor=actor, doi=spec["doi"], title=spec["title"], authors=spec["authors"],
+                                    journal=spec["journal"], year=spec["year"], samples=samples,
+                                    datasets=[dataset] if dataset else [])
+        stdout.write(f"  publication doi:{spec['doi']}")
+
+
+def _embargoed_loan_dataset(stdout) -> None:
+    """One embargoed dataset on the first received demo loan, recorded by its borrower: it shows the
+    embargo (only the team and staff see it) and fulfils the loan's data report. It holds no values:
+    the demo invents no measurements."""
+    try:
+        from lunarshare.loans.models import Loan
+    except ImportError:  # pragma: no cover - loans app absent
+        return
+    loan = Loan.objects.filter(received_at__isnull=False).order_by("pk").first()
+    if loan is None or Dataset.objects.filter(loan=loan).exists():
+        return
+    samples = [item.sample for item in loan.items.select_related("sample") if item.sample_id]
+    dataset = services.dataset_create(
+        actor=loan.responsible, loan=loan, samples=samples,
+        title=f"Demo dataset (fictional, no values yet): analyses under loan {loan}",
+        description="Demo only. A borrower's dataset under embargo: visible to the loan's team, curators, officers and "
+                    "auditors until its release date; it holds no measurements because the demo invents none.",
+        keywords=["demo"],
+    )
+    stdout.write(f"  embargoed demo dataset {dataset.pk} on loan {loan} until {dataset.embargo_until}")
 
 
 def _print_age_comparison(stdout) -> None:
