@@ -24,6 +24,7 @@ reviewers of an application are never assigned twice.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
@@ -80,8 +81,8 @@ def assign(needs: Iterable[Need], candidates: Iterable[Candidate],
             result.shortfall[need.id] = need.needed - take
         if take <= 0:
             continue
-        ranked = sorted(pool, key=lambda r: (loads[r], -len(tags[r] & need.tags), order[r]))
-        for reviewer in ranked[:take]:
+        ranked = heapq.nsmallest(take, pool, key=lambda r: (loads[r], -len(tags[r] & need.tags), order[r]))
+        for reviewer in ranked:
             picks[need.id].append(reviewer)
             assigned_to[need.id].add(reviewer)
             loads[reviewer] += 1

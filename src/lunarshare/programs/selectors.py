@@ -140,15 +140,25 @@ def conflict_checker(round_: Round, applications, reviewers):
     country when the round says so; a conflict already declared on this application."""
     people = application_people(applications)
     reviewers = {r.pk: r for r in reviewers}
-    declarations = defaultdict(list)
+    # Per reviewer, the sets their declarations name, so each check is a few set look-ups.
+    declared = defaultdict(lambda: {"users": set(), "orcids": set(), "names": set(), "institutions": set()})
     for decl in ConflictDeclaration.objects.filter(reviewer_id__in=reviewers):
-        declarations[decl.reviewer_id].append(decl)
+        entry = declared[decl.reviewer_id]
+        if decl.with_user_id:
+            entry["users"].add(decl.with_user_id)
+        if decl.with_orcid:
+            entry["orcids"].add(decl.with_orcid)
+        if decl.with_name:
+            entry["names"].add(_norm(decl.with_name))
+        if decl.with_institution_id:
+            entry["institutions"].add(decl.with_institution_id)
     declared_on = set(Review.objects.filter(application_id__in=people, status__in=[ReviewStatus.CONFLICT,
                                                                                     ReviewStatus.WITHDRAWN])
                       .values_list("application_id", "reviewer_id"))
     reviewer_inst = {r.pk: (r.institution_id, str(r.institution.country) if r.institution_id else "",
                             {_norm(r.institution.name_en), _norm(r.institution.name_zh)} - {""} if r.institution_id else set())
                      for r in reviewers.values()}
+    empty = {"users": set(), "orcids": set(), "names": set(), "institutions": set()}
 
     def reason(application_id, reviewer_id) -> str:
         entry = people[application_id]
@@ -159,24 +169,64 @@ def conflict_checker(round_: Round, applications, reviewers):
             return _("is on the applying team")
         if inst_id and inst_id == entry.institution_id:
             return _("works at the applying institution")
-        if inst_names & entry.institution_names:
+        if not inst_names.isdisjoint(entry.institution_names):
             return _("works at a team member's institution")
         if round_.same_country_conflict and country and country == entry.country:
             return _("is from the applicant's country")
-        reviewer = reviewers[reviewer_id]
-        for decl in declarations.get(reviewer_id, ()):
-            if decl.with_user_id and decl.with_user_id in entry.user_ids:
-                return _("declared %(kind)s with a team member") % {"kind": decl.get_kind_display()}
-            if decl.with_orcid and decl.with_orcid in entry.orcids:
-                return _("declared %(kind)s with a team member") % {"kind": decl.get_kind_display()}
-            if decl.with_name and _norm(decl.with_name) in entry.names:
-                return _("declared %(kind)s with a team member") % {"kind": decl.get_kind_display()}
-            if decl.with_institution_id and decl.with_institution_id == entry.institution_id:
-                return _("declared a conflict with the applying institution")
-        del reviewer
+        mine = declared.get(reviewer_id, empty)
+        if (not mine["users"].isdisjoint(entry.user_ids) or not mine["orcids"].isdisjoint(entry.orcids)
+                or not mine["names"].isdisjoint(entry.names)):
+            return _("declared a co-author or collaborator on the team")
+        if entry.institution_id in mine["institutions"]:
+            return _("declared a conflict with the applying institution")
         return ""
 
     return reason
+
+
+def conflicted_reviewers(round_: Round, applications, reviewers) -> dict[int, set[int]]:
+    """``application id -> ids of conflicted reviewers``, by the same rules as
+    :func:`conflict_checker`, computed through indexes (no application × reviewer loop)."""
+    people = application_people(applications)
+    by_institution, by_name, by_country = defaultdict(set), defaultdict(set), defaultdict(set)
+    for reviewer in reviewers:
+        if reviewer.institution_id:
+            by_institution[reviewer.institution_id].add(reviewer.pk)
+            by_country[str(reviewer.institution.country)].add(reviewer.pk)
+            for name in {_norm(reviewer.institution.name_en), _norm(reviewer.institution.name_zh)} - {""}:
+                by_name[name].add(reviewer.pk)
+    reviewer_ids = {r.pk for r in reviewers}
+    declared_users, declared_orcids, declared_names, declared_insts = (defaultdict(set) for _i in range(4))
+    for decl in ConflictDeclaration.objects.filter(reviewer_id__in=reviewer_ids):
+        if decl.with_user_id:
+            declared_users[decl.with_user_id].add(decl.reviewer_id)
+        if decl.with_orcid:
+            declared_orcids[decl.with_orcid].add(decl.reviewer_id)
+        if decl.with_name:
+            declared_names[_norm(decl.with_name)].add(decl.reviewer_id)
+        if decl.with_institution_id:
+            declared_insts[decl.with_institution_id].add(decl.reviewer_id)
+    result: dict[int, set[int]] = {app_id: set() for app_id in people}
+    for app_id, reviewer_id in Review.objects.filter(
+            application_id__in=people, status__in=[ReviewStatus.CONFLICT, ReviewStatus.WITHDRAWN]).values_list(
+            "application_id", "reviewer_id"):
+        result[app_id].add(reviewer_id)
+    for app_id, entry in people.items():
+        found = result[app_id]
+        found |= entry.user_ids & reviewer_ids
+        found |= by_institution.get(entry.institution_id, set())
+        for name in entry.institution_names:
+            found |= by_name.get(name, set())
+        if round_.same_country_conflict:
+            found |= by_country.get(entry.country, set())
+        for user_id in entry.user_ids:
+            found |= declared_users.get(user_id, set())
+        for orcid in entry.orcids:
+            found |= declared_orcids.get(orcid, set())
+        for name in entry.names:
+            found |= declared_names.get(name, set())
+        found |= declared_insts.get(entry.institution_id, set())
+    return result
 
 
 def reviewer_pool() -> QuerySet:

@@ -15,7 +15,7 @@ from lunarshare.errors import ConflictError, InvalidTransition, PermissionDenied
 
 from .. import assignment
 from ..models import Application, ApplicationStatus, ConflictDeclaration, Review, ReviewStatus, Round, RoundStatus
-from ..selectors import ACTIVE_REVIEW, conflict_checker, reviewer_pool, round_review_loads
+from ..selectors import ACTIVE_REVIEW, conflict_checker, conflicted_reviewers, reviewer_pool, round_review_loads
 from ._common import officers, require_officer
 
 REVIEWABLE_ROUND = (RoundStatus.OPEN, RoundStatus.CLOSED)
@@ -69,21 +69,22 @@ def review_assign(*, actor, application: Application, reviewer: User) -> Review:
 
 
 def _notify_assigned(reviews) -> None:
-    for review in reviews:
-        notify_on_commit([review.reviewer_id], verb="programs.review_assigned",
-                         title=_("New review assignment: %(ref)s") % {"ref": review.application.reference},
-                         url=review.application.get_absolute_url())
+    """One notice per reviewer, however many applications they were given (one delivery)."""
+    from django.urls import reverse
+
+    reviewer_ids = {review.reviewer_id for review in reviews}
+    if reviewer_ids:
+        notify_on_commit(reviewer_ids, verb="programs.review_assigned", title=_("You have new review assignments"),
+                         body=_("Open “My reviews” to read and score them."), url=reverse("programs:my-reviews"))
 
 
-def _auto_assign(round_: Round, applications, per_application: int, *, actor, seed: int = 0) -> tuple[list[Review], dict]:
+def _auto_assign(round_: Round, applications, per_application: int, *, actor, seed: int = 0) -> tuple[list[Review], dict, dict]:
     """Bring each application up to ``per_application`` active reviewers (see ``assignment``)."""
     applications = list(applications)
     if not applications:
-        return [], {}
+        return [], {}, {}
     reviewers = list(reviewer_pool())
-    applications = list(Application.objects.filter(pk__in=[a.pk for a in applications])
-                         .select_related("institution", "applicant").prefetch_related("team", "reviews"))
-    conflicted = conflict_checker(round_, applications, reviewers)
+    conflicted = conflicted_reviewers(round_, applications, reviewers)
     loads = round_review_loads(round_)
     topic_tags = _application_tags(applications)
     needs = []
@@ -94,7 +95,7 @@ def _auto_assign(round_: Round, applications, per_application: int, *, actor, se
             needs.append(assignment.Need(app.pk, per_application - active, topic_tags[app.pk], existing))
     candidates = [assignment.Candidate(r.pk, frozenset(t.casefold() for t in (r.expertise or [])), loads.get(r.pk, 0))
                   for r in reviewers]
-    result = assignment.assign(needs, candidates, lambda a, r: bool(conflicted(a, r)), seed=seed)
+    result = assignment.assign(needs, candidates, lambda a, r: r in conflicted[a], seed=seed)
     by_id = {a.pk: a for a in applications}
     now = timezone.now()
     created = Review.objects.bulk_create([
@@ -102,7 +103,7 @@ def _auto_assign(round_: Round, applications, per_application: int, *, actor, se
         for app_id, reviewer_ids in result.assignments.items() for reviewer_id in reviewer_ids])
     for review in created:
         review.application = by_id[review.application_id]
-    return created, result.shortfall
+    return created, result.shortfall, result.loads
 
 
 def _application_tags(applications) -> dict[int, frozenset[str]]:
@@ -125,9 +126,9 @@ def round_assign_reviewers(*, actor, round_: Round, per_application: int | None 
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status not in REVIEWABLE_ROUND:
             raise InvalidTransition(_("Reviewers can be assigned only while the round is open or closed."))
-        applications = round_.applications.select_for_update().filter(status=ApplicationStatus.UNDER_REVIEW)
-        created, shortfall = _auto_assign(round_, applications, per_application, actor=actor, seed=seed)
-        loads = round_review_loads(round_)
+        applications = (round_.applications.select_for_update().filter(status=ApplicationStatus.UNDER_REVIEW)
+                        .select_related("institution", "applicant").prefetch_related("team", "reviews", "methods"))
+        created, shortfall, loads = _auto_assign(round_, applications, per_application, actor=actor, seed=seed)
         summary = {"created": len(created), "per_application": per_application, "shortfall": shortfall,
                    "min_load": min(loads.values(), default=0), "max_load": max(loads.values(), default=0)}
         audit.record(actor=actor, verb="round.reviewers_assigned", obj=round_,
@@ -157,7 +158,9 @@ def review_declare_conflict(*, actor, review: Review, reason: str) -> Review:
         round_ = review.application.round
         per_application = max(round_.reviewers_per_application,
                               review.application.reviews.filter(status__in=ACTIVE_REVIEW).count() + 1)
-        created, shortfall = _auto_assign(round_, [review.application], per_application, actor=actor)
+        application = (Application.objects.filter(pk=review.application_id).select_related("institution", "applicant")
+                       .prefetch_related("team", "reviews", "methods"))
+        created, shortfall, _loads = _auto_assign(round_, application, per_application, actor=actor)
         audit.record(actor=actor, verb="review.conflict_declared", obj=review,
                      data={"old": old, "new": review.status, "reason": review.conflict_reason,
                            "replacement": [r.reviewer_id for r in created]})

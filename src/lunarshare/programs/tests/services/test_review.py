@@ -183,3 +183,29 @@ def test_declaring_a_standing_conflict_needs_a_counterpart(people):
         services.conflict_declare(actor=people.alice, with_name="x")
     services.conflict_declare(actor=people.reviewer, with_institution=InstitutionFactory())
     assert last_event("reviewer.conflict_declared")
+
+
+def test_the_indexed_conflict_sets_agree_with_the_explained_checks(people):
+    """``conflicted_reviewers`` (used for speed) and ``conflict_checker`` (used for reasons) agree."""
+    import random
+
+    from lunarshare.programs.models import Application
+    from lunarshare.programs.selectors import conflict_checker, conflicted_reviewers, reviewer_pool
+
+    round_ = make_round(same_country_conflict=True)
+    make_application(people.alice, round_, status="under_review")
+    make_application(people.bob, round_, status="under_review")
+    pool = make_reviewers(4, country="DE") + make_reviewers(4, country="US")
+    UserFactory(institution=people.stony, roles=[Role.REVIEWER])
+    rng = random.Random(3)
+    for reviewer in pool[:4]:
+        services.conflict_declare(actor=reviewer, with_name=rng.choice(["Demo Researcher", "Nobody"]))
+    services.conflict_declare(actor=pool[5], with_institution=people.cologne)
+    applications = list(Application.objects.filter(round=round_).select_related("institution", "applicant")
+                        .prefetch_related("team"))
+    reviewers = list(reviewer_pool())
+    explained = conflict_checker(round_, applications, reviewers)
+    indexed = conflicted_reviewers(round_, applications, reviewers)
+    for application in applications:
+        assert indexed[application.pk] == {r.pk for r in reviewers if explained(application.pk, r.pk)}
+        assert indexed[application.pk]
