@@ -18,7 +18,9 @@ class RoleGrantInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleGrantInline]
     list_display = ("username", "email", "display_name", "institution", "is_staff")
-    fieldsets = BaseUserAdmin.fieldsets + (("LunarShare", {"fields": ("display_name", "orcid", "expertise")}),)
+    # The institution changes only when an officer confirms an affiliation request (audited).
+    readonly_fields = ("institution",)
+    fieldsets = BaseUserAdmin.fieldsets + (("LunarShare", {"fields": ("display_name", "orcid", "expertise", "institution")}),)
 
 
 @admin.register(Institution)

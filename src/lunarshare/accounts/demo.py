@@ -8,7 +8,7 @@ left empty: none were verified for this demo, and an invented one would claim to
 from django.db import transaction
 
 from .models import Institution, Role, User
-from .services import institution_create, role_grant
+from .services import affiliation_request, institution_create, role_grant, user_create, user_update_profile
 
 DEMO_PASSWORD = "moonrock-demo"
 
@@ -50,6 +50,11 @@ def institution_by_name(name_en: str) -> Institution:
     return Institution.objects.get(name_en=name_en)
 
 
+# A person who signed up and waits for an officer to confirm the affiliation, so that the
+# officer's People page has something to decide on.
+NEWCOMER = ("newcomer", "Demo Newcomer", "Brown University")
+
+
 @transaction.atomic
 def load(stdout) -> None:
     for name_en, name_zh, country, kind, city in INSTITUTIONS:
@@ -58,15 +63,18 @@ def load(stdout) -> None:
     for username, display_name, roles, institution, expertise in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
-                username=username, email=f"{username}@demo.lunarshare.invalid", password=DEMO_PASSWORD,
-                display_name=display_name, institution=institution_by_name(institution), expertise=expertise,
-            )
-            from allauth.account.models import EmailAddress
-
-            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            user = user_create(actor=None, username=username, email=f"{username}@demo.lunarshare.invalid",
+                               password=DEMO_PASSWORD, display_name=display_name,
+                               institution=institution_by_name(institution), email_verified=True)
+            if expertise:
+                user_update_profile(actor=user, user=user, expertise=expertise)
         for role in roles:
             role_grant(actor=None, user=user, role=role)
+    username, display_name, institution = NEWCOMER
+    if not User.objects.filter(username=username).exists():
+        newcomer = user_create(actor=None, username=username, email=f"{username}@demo.lunarshare.invalid",
+                               password=DEMO_PASSWORD, display_name=display_name, email_verified=True)
+        affiliation_request(actor=newcomer, institution=institution_by_name(institution))
     stdout.write(f"  {Institution.objects.count()} institutions, {User.objects.count()} users")
 
 
@@ -74,3 +82,4 @@ def print_logins(stdout) -> None:
     stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
     for username, _display, roles, institution, _tags in USERS:
         stdout.write(f"  {username:<11} {', '.join(roles):<10} {institution}")
+    stdout.write(f"  {NEWCOMER[0]:<11} {'(none)':<10} asks to join {NEWCOMER[2]}; an officer confirms it at /en/people/")
