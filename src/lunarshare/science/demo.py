@@ -208,7 +208,7 @@ def _publications(actor, stdout) -> None:
 
     dataset = Dataset.objects.filter(title=DATASETS[0]["title"]).first()
     for spec in PUBLICATIONS:
-        if Publication.objects.filter(doi=spec["doi"]).exists():
+        if Publication.objects.filter(doi=spec["doi"].lower()).exists():
             continue
         samples = list(Sample.objects.filter(identifier__in=spec["samples"]))
         services.publication_create(actor=actor, doi=spec["doi"], title=spec["title"], authors=spec["authors"],
