@@ -17,6 +17,13 @@ from django.utils import translation
 log = logging.getLogger(__name__)
 
 
+def _absolute(url: str) -> str:
+    """Links in e-mails must work outside the site: prefix paths with ``SITE_URL``."""
+    if url.startswith("/"):
+        return getattr(settings, "SITE_URL", "") + url
+    return url
+
+
 def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) -> None:
     from .models import Notification, User
 
@@ -29,7 +36,7 @@ def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) ->
             continue
         try:
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                send_mail(str(title), f"{body}\n\n{url}".strip(), None, [user.email], fail_silently=False)
+                send_mail(str(title), f"{body}\n\n{_absolute(url)}".strip(), None, [user.email], fail_silently=False)
         except Exception:  # a mail outage must not lose the in-app notice or the state change
             log.exception("could not e-mail %s about %s", user.pk, verb)
 

@@ -19,7 +19,8 @@ class TestNotifyOnCommit:
         assert not Notification.objects.filter(verb="test.rolled_back").exists()
         assert mailoutbox == []
 
-    def test_after_commit_there_is_an_in_app_row_and_a_mail(self, people, mailoutbox):
+    def test_after_commit_there_is_an_in_app_row_and_a_mail(self, people, mailoutbox, settings):
+        settings.SITE_URL = "https://lunarshare.example.org"
         with transaction.atomic():
             notify_on_commit([people.alice, people.bob.pk, None], verb="test.done", title="Sample shipped",
                              body="It left today.", url="/en/loans/1/")
@@ -29,6 +30,7 @@ class TestNotifyOnCommit:
             ("alice", "Sample shipped", "/en/loans/1/"), ("bob", "Sample shipped", "/en/loans/1/")]
         assert sorted(m.to[0] for m in mailoutbox) == [people.alice.email, people.bob.email]
         assert "It left today." in mailoutbox[0].body
+        assert "https://lunarshare.example.org/en/loans/1/" in mailoutbox[0].body
 
     def test_a_failing_mail_server_keeps_the_in_app_notice(self, people, settings, monkeypatch):
         def broken(*args, **kwargs):
