@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 
 from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed
@@ -7,7 +5,6 @@ from lunarshare.programs import services
 from lunarshare.programs.models import ApplicationStatus, ComplianceRule, SampleForm
 from lunarshare.programs.selectors import round_results
 from lunarshare.programs.tests.factories import WOLF, make_application, make_round
-from lunarshare.testing.factories import UserFactory
 from lunarshare.testing.helpers import last_event
 
 pytestmark = pytest.mark.django_db
@@ -136,30 +133,3 @@ class TestLegalReviewFlag:
         services.compliance_resolve(actor=people.officer, result=flag, resolution="ok")
         with pytest.raises(InvalidTransition):
             services.compliance_resolve(actor=people.officer, result=flag, resolution="again")
-
-
-def test_concurrent_decisions_never_overdraw_a_sample_set(postgres_only, people, django_db_blocker):
-    from django.db import connection
-
-    round_ = make_round(offered_mass_ug=150_000)
-    apps = [make_application(people.alice, round_, status="under_review"),
-            make_application(people.bob, round_, status="under_review")]
-    members = [people.committee, UserFactory(roles=["committee"])]
-    outcomes = []
-
-    def decide(application, member):
-        try:
-            services.application_decide(actor=member, application=application, decision="approve")
-            outcomes.append("ok")
-        except ConflictError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=pair) for pair in zip(apps, members, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ok", "refused"]
-    assert round_results(round_).total_mass_ug == 100_000
