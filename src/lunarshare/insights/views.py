@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -39,7 +40,7 @@ def dashboard(request):
     totals = {key: (format_mass(value) if key.endswith("_ug") else number_format(value, force_grouping=True))
               for key, value in statistics["totals"].items()}
     return render(request, "insights/dashboard.html", {
-        "statistics": statistics, "totals": totals, "tables": {t["slug"]: t for t in tables}, "labels": _chart_labels()})
+        "statistics": statistics, "totals": totals, "computed_at": datetime.fromisoformat(statistics["computed_at"]), "tables": {t["slug"]: t for t in tables}, "labels": _chart_labels()})
 
 
 def _chart_labels() -> dict:

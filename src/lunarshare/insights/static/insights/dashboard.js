@@ -9,7 +9,7 @@
     const L = JSON.parse(document.getElementById("statistics-labels").textContent);
     const M = window.LunarShareMissions;
     const grams = (ug) => ug / 1e6;
-    const palette = ["#1f4e79", "#f2b01e", "#2e7d32", "#8e24aa", "#c62828", "#6d4c41", "#00838f"];
+    const palette = ["#1f4e79", "#f2b01e", "#2e7d32", "#8e24aa", "#455a64", "#6d4c41", "#00838f"];
     const charts = {};
     Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
     Chart.defaults.maintainAspectRatio = false;
