@@ -324,6 +324,37 @@ class RoundViewSet(viewsets.ViewSet):
         return Response(RankingOut(selectors.round_ranking(self._round(request, pk)), many=True).data)
 
 
+# --- Reviews ------------------------------------------------------------------------------------
+
+class ReviewOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
+    reference = serializers.CharField(source="application.reference")
+    title = serializers.CharField(source="application.title")
+    round = serializers.IntegerField(source="application.round_id")
+    reviewer = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    scores = serializers.JSONField()
+    weighted_score = serializers.DecimalField(max_digits=7, decimal_places=3, allow_null=True)
+    comment = serializers.CharField()
+    conflict_reason = serializers.CharField()
+    automatic = serializers.BooleanField()
+    assigned_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+    def get_reviewer(self, obj) -> dict:
+        return {"id": obj.reviewer_id, "name": str(obj.reviewer)}
+
+
+class ConflictIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class ScoreIn(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.JSONField())
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+
+
 # --- Applications -------------------------------------------------------------------------------
 
 class TeamMemberIO(serializers.Serializer):
@@ -451,6 +482,10 @@ class ResolveIn(serializers.Serializer):
     resolution = serializers.CharField(max_length=10_000)
 
 
+class AssignReviewerIn(serializers.Serializer):
+    reviewer = serializers.IntegerField(min_value=1, max_value=2**62)
+
+
 class WithdrawIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
 
@@ -474,6 +509,7 @@ class ApplicationViewSet(viewsets.ViewSet):
         "list": (), "retrieve": (), "create": (Role.APPLICANT,), "partial_update": (Role.APPLICANT,),
         "submit": (Role.APPLICANT,), "withdraw": (Role.APPLICANT,), "attachments": (Role.APPLICANT,),
         "screen": (Role.OFFICER,), "resolve_flag": (Role.OFFICER,), "decide": (Role.COMMITTEE,),
+        "assign_reviewer": (Role.OFFICER,),
     }
 
     def _application(self, request, pk) -> Application:
@@ -568,6 +604,20 @@ class ApplicationViewSet(viewsets.ViewSet):
         services.compliance_resolve(actor=request.user, result=result, resolution=data.validated_data["resolution"])
         return self._out(application)
 
+    @extend_schema(request=AssignReviewerIn, responses={201: ReviewOut})
+    @action(detail=True, methods=["post"], url_path="assign-reviewer")
+    def assign_reviewer(self, request, pk=None):
+        from lunarshare.accounts.models import User
+
+        application = self._application(request, pk)
+        data = AssignReviewerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        reviewer = User.objects.filter(pk=data.validated_data["reviewer"]).first()
+        if reviewer is None:
+            raise ValidationFailed(_("No such reviewer."))
+        review = services.review_assign(actor=request.user, application=application, reviewer=reviewer)
+        return Response(ReviewOut(review).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request={"multipart/form-data": AttachmentIn}, responses={201: AttachmentOut})
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
@@ -577,37 +627,6 @@ class ApplicationViewSet(viewsets.ViewSet):
         attachment = services.attachment_add(actor=request.user, application=application,
                                              upload=data.validated_data["file"], kind=data.validated_data["kind"])
         return Response(AttachmentOut(attachment).data, status=status.HTTP_201_CREATED)
-
-
-# --- Reviews ------------------------------------------------------------------------------------
-
-class ReviewOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    application = serializers.IntegerField(source="application_id")
-    reference = serializers.CharField(source="application.reference")
-    title = serializers.CharField(source="application.title")
-    round = serializers.IntegerField(source="application.round_id")
-    reviewer = serializers.SerializerMethodField()
-    status = serializers.CharField()
-    scores = serializers.JSONField()
-    weighted_score = serializers.DecimalField(max_digits=7, decimal_places=3, allow_null=True)
-    comment = serializers.CharField()
-    conflict_reason = serializers.CharField()
-    automatic = serializers.BooleanField()
-    assigned_at = serializers.DateTimeField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-
-    def get_reviewer(self, obj) -> dict:
-        return {"id": obj.reviewer_id, "name": str(obj.reviewer)}
-
-
-class ConflictIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
-
-
-class ScoreIn(serializers.Serializer):
-    scores = serializers.DictField(child=serializers.JSONField())
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
 
 
 class ReviewViewSet(viewsets.ViewSet):

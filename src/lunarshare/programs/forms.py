@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from lunarshare.catalog.models import Mission
 from lunarshare.mass import parse_mass
 
-from .models import Attachment, ComplianceRule, Round, RuleDocument, SampleForm
+from lunarshare.accounts.models import Institution
+
+from .models import Attachment, ComplianceRule, ConflictDeclaration, Round, RuleDocument, SampleForm
 
 
 class MassField(forms.CharField):
@@ -148,6 +150,15 @@ class ScoreForm(forms.Form):
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("What is the conflict?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StandingConflictForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ConflictDeclaration.Kind.choices)
+    with_name = forms.CharField(label=_("Name of the person"), max_length=200, required=False)
+    with_orcid = forms.CharField(label=_("Their ORCID iD"), max_length=19, required=False)
+    with_institution = forms.ModelChoiceField(label=_("Or an institution"), queryset=Institution.objects.all(),
+                                              required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResolveFlagForm(forms.Form):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/action/", views.application_action, name="application-action"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment-download"),
     path("reviews/", views.my_reviews, name="my-reviews"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("desk/", views.officer_home, name="officer-home"),

@@ -207,6 +207,11 @@ def application_detail(request, pk):
         if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING):
             context["screen_form"] = forms.ScreenForm(checklist=application.round.screening_checklist or [])
         context["resolve_form"] = forms.ResolveFlagForm()
+        if application.status == ApplicationStatus.UNDER_REVIEW:
+            taken = set(application.reviews.values_list("reviewer_id", flat=True))
+            pool = [r for r in selectors.reviewer_pool() if r.pk not in taken]
+            check = selectors.conflict_checker(application.round, [application], pool)
+            context["reviewer_choices"] = [(r, check(application.pk, r.pk)) for r in pool]
     if user.has_role(Role.COMMITTEE) and application.status == ApplicationStatus.UNDER_REVIEW:
         context["decide_form"] = forms.DecideForm(items=items)
     return render(request, "programs/application_detail.html", context)
@@ -241,6 +246,16 @@ def application_action(request, pk):
                 note=form.cleaned_data["note"], checklist=form.checklist()), _("Screening recorded."))
         else:
             messages.error(request, _("Choose pass or return."))
+    elif action == "assign_reviewer":
+        from lunarshare.accounts.models import User
+
+        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first() \
+            if (request.POST.get("reviewer") or "").isdigit() else None
+        if reviewer is None:
+            messages.error(request, _("Choose a reviewer."))
+        else:
+            _run(request, lambda: services.review_assign(actor=actor, application=application, reviewer=reviewer),
+                 _("Reviewer assigned."))
     elif action == "start_screening":
         _run(request, lambda: services.application_screening_start(actor=actor, application=application),
              _("Screening started."))
@@ -271,8 +286,29 @@ def application_action(request, pk):
 
 @roles_required(Role.REVIEWER)
 def my_reviews(request):
+    form = forms.StandingConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(request, lambda: services.conflict_declare(
+                actor=request.user, kind=data["kind"], with_name=data["with_name"], with_orcid=data["with_orcid"],
+                with_institution=data["with_institution"], note=data["note"]),
+                _("Conflict recorded: you will not be assigned applications it concerns.")):
+            return redirect("programs:my-reviews")
     reviews = selectors.reviews_visible_to(request.user).filter(reviewer=request.user).order_by("-assigned_at")
-    return render(request, "programs/my_reviews.html", {"reviews": reviews})
+    return render(request, "programs/my_reviews.html", {
+        "reviews": reviews, "conflict_form": form,
+        "declarations": request.user.declared_conflicts.select_related("with_institution", "with_user")})
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Attachments are not public: only people who may see the application may read them."""
+    from django.http import FileResponse
+
+    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.original_name or "attachment.pdf", content_type="application/pdf")
 
 
 @roles_required(Role.REVIEWER, Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)

@@ -87,6 +87,8 @@ ENDPOINTS = {
                               lambda w: {"result": "return", "note": "Add the plan"}, only({"officer": 200})),
     "decide an application": ("post", lambda w: f"/api/v1/applications/{w.under_review.pk}/decide/",
                               lambda w: {"decision": "approve", "reason": "good"}, only({"committee": 200})),
+    "assign a reviewer by hand": ("post", lambda w: f"/api/v1/applications/{w.under_review.pk}/assign-reviewer/",
+                                  lambda w: {"reviewer": w.users["reviewer2"].pk}, only({"officer": 201})),
     "list reviews": ("get", lambda w: "/api/v1/reviews/", None, only(STAFF_AND_REVIEWER)),
     "read a review": ("get", lambda w: f"/api/v1/reviews/{w.review.pk}/", None,
                       only({"reviewer": 200, "officer": 200, "committee": 200, "auditor": 200})),

@@ -92,3 +92,38 @@ def test_officer_creates_a_round_with_the_standard_rules(client, people):
 def test_rule_pages_without_versions_are_404(client):
     RuleDocument.objects.create(slug="empty", title_en="Empty")
     assert client.get(reverse("programs:rule-detail", args=["empty"])).status_code == 404
+
+
+def test_attachments_are_only_for_people_who_may_see_the_application(client, people):
+    from lunarshare.programs.tests.factories import pdf_upload
+
+    application = make_application(people.alice, make_round())
+    attachment = services.attachment_add(actor=people.alice, application=application, upload=pdf_upload())
+    url = reverse("programs:attachment-download", args=[application.pk, attachment.pk])
+    client.force_login(people.alice)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(people.bob)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_an_officer_assigns_a_reviewer_by_hand_and_conflicted_ones_are_disabled(client, people):
+    from lunarshare.accounts.models import Role
+    from lunarshare.testing.factories import UserFactory
+
+    application = make_application(people.alice, make_round(), status="under_review")
+    colleague = UserFactory(institution=people.cologne, roles=[Role.REVIEWER], display_name="Cologne Colleague")
+    client.force_login(people.officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert f'value="{colleague.pk}" disabled' in page
+    client.post(reverse("programs:application-action", args=[application.pk]),
+                {"action": "assign_reviewer", "reviewer": people.reviewer.pk})
+    assert application.reviews.get().reviewer == people.reviewer
+
+
+def test_a_reviewer_declares_a_standing_conflict(client, people):
+    client.force_login(people.reviewer)
+    client.post(reverse("programs:my-reviews"), {"kind": "coauthor", "with_name": "Demo Researcher"})
+    assert people.reviewer.declared_conflicts.get().with_name == "Demo Researcher"
