@@ -384,6 +384,7 @@ class ReminderSent(models.Model):
         DUE_IN_7 = "due_7", _("Due in 7 days")
         DUE_TODAY = "due_0", _("Due today")
         OVERDUE = "overdue", _("Overdue (weekly, escalated to officers)")
+        INVENTORY = "inventory", _("Annual inventory to confirm")
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -45,7 +45,10 @@ TITLES = {
     Kind.DUE_IN_7: _("Loan %(loan)s is due in 7 days (%(due)s)"),
     Kind.DUE_TODAY: _("Loan %(loan)s is due today (%(due)s)"),
     Kind.OVERDUE: _("Loan %(loan)s is overdue since %(due)s"),
+    Kind.INVENTORY: _("Confirm the %(year)s inventory of loan %(loan)s"),
 }
+# The annual inventory is asked for from this day of each year until it is confirmed (once).
+INVENTORY_MONTH_DAY = (1, 15)
 
 
 def loan_send_reminders(*, actor=None, on: dt.date) -> list[ReminderSent]:
@@ -66,9 +69,35 @@ def loan_send_reminders(*, actor=None, on: dt.date) -> list[ReminderSent]:
                     "kind": kind, "milestone": day, "due_date": loan.due_date, "escalated": escalate,
                     "recipients": sorted(recipients)})
                 notify_on_commit(recipients, verb=f"loan.reminder_{kind}",
-                                 title=TITLES[kind] % {"loan": loan, "due": loan.due_date},
+                                 title=TITLES[kind] % {"loan": loan, "due": loan.due_date, "year": day.year},
                                  body=_("Return the material or ask for an extension."), url=loan.get_absolute_url())
         except IntegrityError:
             continue  # already sent for this milestone (another run got there first)
+        sent.append(reminder)
+    sent += _inventory_reminders(actor=actor, on=on)
+    return sent
+
+
+def _inventory_reminders(*, actor, on: dt.date) -> list[ReminderSent]:
+    """Once a year (from 15 January) ask every borrower holding material to confirm it."""
+    from ..selectors import loans_without_inventory
+
+    milestone = dt.date(on.year, *INVENTORY_MONTH_DAY)
+    if on < milestone:
+        return []
+    sent = []
+    for loan in loans_without_inventory(on.year).exclude(reminders__kind=Kind.INVENTORY, reminders__milestone=milestone):
+        try:
+            with transaction.atomic():
+                reminder = ReminderSent.objects.create(loan=loan, kind=Kind.INVENTORY, milestone=milestone)
+                recipients = loan_team_user_ids(loan)
+                audit.record(actor=actor, verb="loan.reminder_sent", obj=loan,
+                             data={"kind": Kind.INVENTORY, "milestone": milestone, "recipients": sorted(recipients)})
+                notify_on_commit(recipients, verb="loan.reminder_inventory",
+                                 title=TITLES[Kind.INVENTORY] % {"loan": loan, "year": on.year},
+                                 body=_("Confirm on the loan's page that you still hold every item listed."),
+                                 url=loan.get_absolute_url())
+        except IntegrityError:
+            continue
         sent.append(reminder)
     return sent

@@ -109,17 +109,22 @@ class TestIncidents:
             incident_investigate(actor=people.curator, incident=incident)
 
 
+def due_kinds(reminders):
+    return [r.kind for r in reminders if r.kind != "inventory"]
+
+
 class TestReminders:
     def test_thirty_days_seven_days_the_day_and_weekly_escalation(self, people, django_capture_on_commit_callbacks):
         loan = received_loan(people)
         due = loan.due_date
-        assert [r.kind for r in loan_send_reminders(on=due - dt.timedelta(days=31))] == []
-        assert [r.kind for r in loan_send_reminders(on=due - dt.timedelta(days=30))] == ["due_30"]
-        assert [r.kind for r in loan_send_reminders(on=due - dt.timedelta(days=7))] == ["due_7"]
-        assert [r.kind for r in loan_send_reminders(on=due)] == ["due_0"]
-        assert loan_send_reminders(on=due + dt.timedelta(days=3)) == []
+        assert due_kinds(loan_send_reminders(on=due - dt.timedelta(days=31))) == []
+        assert due_kinds(loan_send_reminders(on=due - dt.timedelta(days=30))) == ["due_30"]
+        assert due_kinds(loan_send_reminders(on=due - dt.timedelta(days=7))) == ["due_7"]
+        assert due_kinds(loan_send_reminders(on=due)) == ["due_0"]
+        assert due_kinds(loan_send_reminders(on=due + dt.timedelta(days=3))) == []
         with django_capture_on_commit_callbacks(execute=True):
             overdue = loan_send_reminders(on=due + dt.timedelta(days=7))
+        overdue = [r for r in overdue if r.kind != "inventory"]
         assert [r.kind for r in overdue] == ["overdue"] and overdue[0].escalated
         assert Notification.objects.filter(user=people.officer, verb="loan.reminder_overdue").exists()
         assert last_event("loan.reminder_sent").data["escalated"] is True
@@ -130,7 +135,7 @@ class TestReminders:
         with django_capture_on_commit_callbacks(execute=True):
             call_command("send_loan_reminders", "--date", day)
             call_command("send_loan_reminders", "--date", day)
-        assert ReminderSent.objects.filter(loan=loan).count() == 1
+        assert ReminderSent.objects.filter(loan=loan).exclude(kind="inventory").count() == 1
         assert Notification.objects.filter(user=people.alice, verb="loan.reminder_due_0").count() == 1
 
     def test_the_daily_task_is_registered_with_celery_beat(self, settings):
@@ -149,3 +154,15 @@ class TestInventory:
             inventory_confirm(actor=people.alice, loan=loan)
         with pytest.raises(PermissionDeniedError):
             inventory_confirm(actor=people.bob, loan=loan, year=year - 1)
+
+
+class TestInventoryReminders:
+    def test_borrowers_holding_material_are_asked_once_a_year_until_they_confirm(self, people):
+        loan = received_loan(people)
+        year = dt.date.today().year
+        assert [r.kind for r in loan_send_reminders(on=dt.date(year, 1, 14)) if r.kind == "inventory"] == []
+        first = [r for r in loan_send_reminders(on=dt.date(year, 1, 15)) if r.kind == "inventory"]
+        again = [r for r in loan_send_reminders(on=dt.date(year, 1, 16)) if r.kind == "inventory"]
+        assert [r.loan for r in first] == [loan] and again == []
+        inventory_confirm(actor=people.alice, loan=loan)
+        assert not [r for r in loan_send_reminders(on=dt.date(year, 2, 1)) if r.kind == "inventory"]
