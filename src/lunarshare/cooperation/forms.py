@@ -33,11 +33,31 @@ class AgreementForm(forms.ModelForm):
 
 
 class AgreementCreateForm(AgreementForm):
-    status = forms.ChoiceField(label=_("status"), choices=CooperationAgreement.Status.choices,
+    status = forms.ChoiceField(label=_("Status"), choices=CooperationAgreement.Status.choices,
                                initial=CooperationAgreement.Status.DRAFT)
 
 
-class AgreementStatusForm(forms.Form):
+def _next_statuses(model, current) -> list[tuple[str, str]]:
+    """The statuses reachable from ``current`` under the model's one ``TRANSITIONS`` map."""
+    allowed = model.TRANSITIONS.get(model.Status(current), set()) if current else set(model.Status)
+    return [(value, label) for value, label in model.Status.choices if value in allowed]
+
+
+class _StatusForm(forms.Form):
+    model = None
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["status"].choices = _next_statuses(self.model, current)
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["status"].choices)
+
+
+class AgreementStatusForm(_StatusForm):
+    model = CooperationAgreement
     status = forms.ChoiceField(label=_("New status"), choices=CooperationAgreement.Status.choices)
     signed_date = forms.DateField(label=_("Signed on"), required=False, widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
@@ -58,11 +78,12 @@ class PayloadForm(forms.ModelForm):
 
 
 class PayloadCreateForm(PayloadForm):
-    status = forms.ChoiceField(label=_("status"), choices=InternationalPayload.Status.choices,
+    status = forms.ChoiceField(label=_("Status"), choices=InternationalPayload.Status.choices,
                                initial=InternationalPayload.Status.SELECTED)
 
 
-class PayloadStatusForm(forms.Form):
+class PayloadStatusForm(_StatusForm):
+    model = InternationalPayload
     status = forms.ChoiceField(label=_("New status"), choices=InternationalPayload.Status.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 

@@ -72,7 +72,8 @@ def payload_detail(request, pk):
     payload = _fetch(selectors.payload_get, pk)
     return render(request, "cooperation/payload_detail.html", {
         "payload": payload, "datasets": selectors.payload_public_datasets(payload),
-        "can_maintain": can_maintain_registry(request.user), "status_form": forms.PayloadStatusForm()})
+        "can_maintain": can_maintain_registry(request.user),
+        "status_form": forms.PayloadStatusForm(current=payload.status)})
 
 
 def partner_list(request):
@@ -99,7 +100,7 @@ def agreement_detail(request, pk):
     agreement = _fetch(selectors.agreement_get, pk)
     return render(request, "cooperation/agreement_detail.html", {
         "agreement": agreement, "can_maintain": can_maintain_registry(request.user),
-        "status_form": forms.AgreementStatusForm(), "document_form": forms.DocumentForm()})
+        "status_form": forms.AgreementStatusForm(current=agreement.status), "document_form": forms.DocumentForm()})
 
 
 def gift_list(request):
