@@ -350,7 +350,7 @@ def bench_api(repeat: int = 60) -> None:
         page_sql, page_params = queryset.values_list(
             "identifier", "uid", "mission__code", "parent__identifier", "type", "category", "status",
             "initial_mass_ug", "mass_ug", "description")[(page - 1) * 50: page * 50].query.sql_with_params()
-        count_sql, count_params = queryset.order_by().values("pk")[:10_001].query.sql_with_params()
+        count_sql, count_params = queryset.order_by().values("pk")[:1_001].query.sql_with_params()
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(page_sql, page_params)

@@ -55,10 +55,11 @@ class CuratorWriteView(APIView):
 
 
 class CappedCountPaginator(DjangoPaginator):
-    """Counts exactly up to ``CAP`` rows; beyond that PostgreSQL's planner estimate is used
-    (a COUNT(*) over a million matching rows would cost more than the page itself)."""
+    """Counts exactly up to ``CAP`` rows; beyond that PostgreSQL's planner estimate is used when
+    it expects many rows (a COUNT(*) over a million matching rows would cost more than the page
+    itself); ``count_is_estimate`` then says so. SQLite has no estimate and counts exactly."""
 
-    CAP = 10_000
+    CAP = 1_000
 
     @cached_property
     def count(self) -> int:
@@ -75,8 +76,11 @@ class CappedCountPaginator(DjangoPaginator):
             import json
 
             plan = json.loads(plan)
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate < 20 * self.CAP:
+            return queryset.count()  # the planner expects few rows: counting them is cheap and exact
         self.count_is_estimate = True
-        return max(int(plan[0]["Plan"]["Plan Rows"]), exact)
+        return estimate
 
 
 class CatalogPagination(CountedPagination):

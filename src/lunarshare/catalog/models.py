@@ -196,6 +196,7 @@ class Sample(models.Model):
             models.Index(fields=["mass_ug"], name="sample_mass_idx"),
             models.Index(fields=["generic", "split_number"], name="sample_generic_split_idx"),
             models.Index(fields=["mission", "identifier"], name="sample_mission_idx"),
+            models.Index(fields=["mission", "type", "identifier"], name="sample_mission_type_idx"),
             models.Index(fields=["parent", "identifier"], name="sample_parent_idx"),
             models.Index(fields=["status", "identifier"], name="sample_status_idx"),
         ]

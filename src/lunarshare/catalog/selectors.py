@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lunarshare.errors import NotFoundError
 
-from .models import CustodyEvent, LedgerEntry, Sample, SampleStatus
+from .models import CustodyEvent, LedgerEntry, Mission, Sample, SampleStatus
 
 # Only an available sample can be promised to anyone; reserved, lent, consumed or lost
 # material has nothing available. This is the single definition of availability.
@@ -41,11 +41,36 @@ def ancestors(sample: Sample) -> list[Sample]:
 
 
 def descendant_rows(sample: Sample, limit: int | None = None) -> list[dict]:
-    """All descendants of ``sample`` as dicts (one recursive query, index on ``parent_id``).
+    """All descendants of ``sample`` as dicts, ordered by depth then identifier.
 
     Each row has ``id``, ``identifier``, ``parent_id``, ``depth``, ``type``, ``status``,
-    ``mass_ug``, ``initial_mass_ug``; ordered by depth then identifier.
+    ``mass_ug``, ``initial_mass_ug``.
+
+    Every sample of a split tree carries its root's identifier in ``generic`` (services and the
+    importer set it), so one index scan on ``generic`` fetches the whole tree and the
+    descendants are walked in memory. A recursive CTE would do the same, but PostgreSQL cannot
+    estimate its size and plans hash joins over the whole table (seconds at a million rows).
+    The CTE remains the fallback should a tree ever have inconsistent ``generic`` values.
     """
+    if not Sample.objects.filter(parent_id=sample.pk).exists():
+        return []
+    fields = ("id", "identifier", "parent_id", "type", "status", "mass_ug", "initial_mass_ug")
+    by_parent: dict[int, list[tuple]] = {}
+    for row in Sample.objects.filter(generic=sample.generic).values_list(*fields):
+        by_parent.setdefault(row[2], []).append(row)
+    if sample.pk not in by_parent:
+        return _descendant_rows_cte(sample, limit)
+    result: list[dict] = []
+    level, depth = [sample.pk], 1
+    while level and (limit is None or len(result) < limit):
+        children = sorted((r for pk in level for r in by_parent.get(pk, ())), key=lambda r: r[1])
+        for row in children:
+            result.append(dict(zip(fields, row, strict=True), depth=depth))
+        level, depth = [r[0] for r in children], depth + 1
+    return result if limit is None else result[:limit]
+
+
+def _descendant_rows_cte(sample: Sample, limit: int | None = None) -> list[dict]:
     table = Sample._meta.db_table
     sql = f"""
         WITH RECURSIVE tree(id, depth) AS (
@@ -109,6 +134,8 @@ def ledger_breaks() -> list[LedgerBreak]:
     2. the initial mass equals its opening entry (registration or split-in);
     3. every split-out entry takes exactly the child's initial mass.
     Together: initial = current + children at split time + consumed + lost ± reweighs.
+    A fourth query checks that every child is in its parent's tree (same ``generic``), which
+    the genealogy relies on.
     """
     sample_table = Sample._meta.db_table
     ledger_table = Sample.ledger.rel.related_model._meta.db_table
@@ -126,6 +153,9 @@ def ledger_breaks() -> list[LedgerBreak]:
              JOIN {sample_table} p ON p.id = l.sample_id JOIN {sample_table} c ON c.id = l.counterpart_id
              WHERE l.kind = 'split_out' AND -l.delta_ug <> c.initial_mass_ug""",
          "split {2} µg off to {1} whose initial mass is {3} µg"),
+        (f"""SELECT c.identifier, c.generic, p.generic FROM {sample_table} c JOIN {sample_table} p ON p.id = c.parent_id
+             WHERE c.generic <> p.generic""",
+         "belongs to the tree of {1} but its parent to the tree of {2} (genealogy would miss it)"),
     ]
     breaks: list[LedgerBreak] = []
     with connection.cursor() as cursor:
@@ -160,8 +190,11 @@ def sample_search(*, mission: str | None = None, type: str | None = None, catego
     ``CE5C0400…``); a word without digits also matches descriptions.
     """
     queryset = samples_with_availability(Sample.objects.select_related("mission", "parent"))
+    # Mission and parent are resolved to ids first: the planner then sees ``mission_id = 2`` and
+    # picks the (mission, status, identifier) index instead of walking another one.
     if mission:
-        queryset = queryset.filter(mission__code=mission)
+        mission_id = Mission.objects.filter(code=mission).values_list("id", flat=True).first()
+        queryset = queryset.filter(mission_id=mission_id) if mission_id else queryset.none()
     if type:
         queryset = queryset.filter(type=type)
     if category:
@@ -169,7 +202,8 @@ def sample_search(*, mission: str | None = None, type: str | None = None, catego
     if status:
         queryset = queryset.filter(status=status)
     if parent:
-        queryset = queryset.filter(parent__identifier=parent)
+        parent_id = Sample.objects.filter(identifier=parent).values_list("id", flat=True).first()
+        queryset = queryset.filter(parent_id=parent_id) if parent_id else queryset.none()
     if min_mass_ug is not None:
         queryset = queryset.filter(mass_ug__gte=min_mass_ug)
     if max_mass_ug is not None:

@@ -37,3 +37,7 @@ class TestCheckLedger:
     def test_it_notices_a_deleted_ledger_entry(self, collection):
         LedgerEntry.objects.filter(sample__identifier="10002,2").delete()
         assert {b.identifier for b in ledger_breaks()} == {"10002,2"}
+
+    def test_it_names_a_sample_moved_out_of_its_parents_tree(self, collection):
+        Sample.objects.filter(identifier="10002,2").update(generic="99999")
+        assert [b.identifier for b in ledger_breaks()] == ["10002,2"]
