@@ -102,7 +102,11 @@ class Dataset(models.Model):
 
 
 def dataset_file_path(instance: DatasetFile, filename: str) -> str:
-    return f"science/datasets/{instance.dataset_id}/{filename}"
+    # A random directory: files are served through the dataset's visibility check
+    # (``science:dataset-file``); the stored path must not be guessable from the dataset id.
+    import secrets
+
+    return f"science/datasets/{instance.dataset_id}/{secrets.token_urlsafe(16)}/{filename}"
 
 
 class DatasetFile(models.Model):
