@@ -134,3 +134,18 @@ class TestCache:
         assert stats["totals"]["loans"] == 2 and stats["totals"]["countries"] == 2
         assert stats["totals"]["held_ug"] == Sample.objects.filter(holder_institution__isnull=True).exclude(
             status__in=["lost", "deaccessioned", "consumed"]).aggregate(t=Sum("mass_ug"))["t"]
+
+
+class TestStampede:
+    def test_while_one_request_recomputes_others_get_the_previous_figures(self, world, people):
+        from django.core.cache import cache
+
+        from lunarshare.catalog.services import sample_consume
+
+        old = selectors.public_statistics()
+        sample_consume(actor=people.curator, sample=world.a11_root, mass_ug=1_000, reason="analysis")
+        generation = selectors.statistics_generation()
+        cache.add(f"{selectors.statistics_cache_key(generation)}:computing", True, 60)  # another request is at it
+        assert selectors.public_statistics() == old
+        cache.delete(f"{selectors.statistics_cache_key(generation)}:computing")
+        assert selectors.public_statistics()["generation"] == generation
