@@ -5,7 +5,12 @@ import pytest
 from lunarshare.catalog.models import LedgerEntry, Sample, SampleStatus
 from lunarshare.catalog.selectors import ledger_breaks
 from lunarshare.cooperation import services
-from lunarshare.cooperation.models import CooperationAgreement, InternationalPayload, PartnerOrganisation, SampleGift
+from lunarshare.cooperation.models import (
+    CooperationAgreement,
+    InternationalPayload,
+    PartnerOrganisation,
+    SampleGift,
+)
 from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed
 from lunarshare.testing.factories import MissionFactory, make_sample
 from lunarshare.testing.helpers import last_event

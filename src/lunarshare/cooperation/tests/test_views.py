@@ -2,7 +2,12 @@ import datetime
 
 import pytest
 
-from lunarshare.cooperation.models import CooperationAgreement, InternationalPayload, PartnerOrganisation, SampleGift
+from lunarshare.cooperation.models import (
+    CooperationAgreement,
+    InternationalPayload,
+    PartnerOrganisation,
+    SampleGift,
+)
 from lunarshare.testing.factories import MissionFactory, make_sample
 from lunarshare.testing.helpers import last_event
 
