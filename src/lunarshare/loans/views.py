@@ -69,7 +69,8 @@ def loan_list(request):
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, "loans/loan_list.html", {"loans": page, "page": page, "mine": False,
-                                                     "statuses": LoanStatus.choices, "status": status})
+                                                     "statuses": LoanStatus.choices, "status": status,
+                                                     "can_create": rules.can_create.test(request.user)})
 
 
 @login_required
@@ -102,6 +103,7 @@ def loan_detail(request, pk):
             "close": rules.can_close.test(user, loan) and loan.status == LoanStatus.RETURNED,
             "cancel": rules.can_cancel.test(user, loan) and loan.status in (LoanStatus.DRAFT, LoanStatus.BORROWER_SIGNED, LoanStatus.SIGNED),
             "incident": rules.can_report_incident.test(user, loan),
+            "transfer": rules.can_return.test(user, loan) and loan.status in (LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatus.RECALLED),
             "inventory": rules.can_confirm_inventory.test(user, loan) and loan.status in (LoanStatus.SHIPPED, LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatus.RECALLED),
         },
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "incident_form": forms.IncidentForm(),
@@ -318,6 +320,13 @@ def simple_action(request, pk, action):
             services.loan_cancel(actor=request.user, loan=loan, reason=request.POST.get("reason", ""))
         elif action == "inventory":
             services.inventory_confirm(actor=request.user, loan=loan, note=request.POST.get("note", ""))
+        elif action == "transfer":
+            identifier = (request.POST.get("identifier") or "").strip()
+            item = loan.items.filter(sample__identifier=identifier, closed_at__isnull=True).first()
+            target = loans_visible_to(request.user).filter(pk=(request.POST.get("to_loan") or "").removeprefix("LN-").lstrip("0") or 0).first()
+            if item is None or target is None:
+                raise NotFoundError(_("Give an open item of this loan and the number of the loan in use it goes to."))
+            services.loan_item_transfer(actor=request.user, item=item, to_loan=target, note=request.POST.get("note", ""))
         elif action == "incident":
             form = forms.IncidentForm(request.POST)
             if not form.is_valid():

@@ -62,3 +62,14 @@ def test_the_borrower_signs_on_the_sign_page(people):
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.status == "borrower_signed"
+
+
+def test_a_curator_transfers_an_item_from_the_loan_page(people):
+    source = received_loan(people, masses=(20_000, 10_000))
+    target = received_loan(people, applicant=people.bob)
+    identifier = source.items.order_by("id").first().sample.identifier
+    response = client_for(people.curator).post(f"/en/loans/{source.pk}/transfer/",
+                                               {"identifier": identifier, "to_loan": str(target), "note": "Joint study"})
+    assert response.status_code == 302
+    assert target.items.filter(sample__identifier=identifier, status="with_borrower").exists()
+    assert source.items.get(sample__identifier=identifier).status == "transferred"
