@@ -91,6 +91,12 @@ def loan_allocate(*, actor, loan: Loan, item: LoanItem, picks: Sequence[Pick]) -
             raise ValidationFailed(_("%(total)s chosen but only %(approved)s was approved for this item.")
                                    % {"total": format_mass(sum(masses)), "approved": format_mass(item.approved_mass_ug)})
         reason = _("Allocated to loan %(loan)s") % {"loan": loan}
+        # Lock in the catalogue's order — the generics' roots, then the chosen samples, each
+        # sorted — so that concurrent allocations and splits can never deadlock.
+        roots = sorted({samples[i].generic for i in identifiers})
+        list(Sample.objects.select_for_update().filter(identifier__in=roots).order_by("pk").values_list("pk", flat=True))
+        list(Sample.objects.select_for_update().filter(pk__in=[samples[i].pk for i in identifiers])
+             .order_by("pk").values_list("pk", flat=True))
         chosen: list[tuple[Sample, int, Sample | None]] = []
         for identifier, mass in zip(identifiers, masses, strict=True):
             sample = Sample.objects.select_for_update().get(pk=samples[identifier].pk)
