@@ -154,3 +154,20 @@ def test_an_item_is_transferred_to_another_loan_in_use(people, api_as):
     assert [i["status"] for i in response.json()["items"]][0] == "transferred"
     moved = target.items.get(sample__identifier=identifier)
     assert moved.status == "with_borrower" and moved.sample.holder_institution == people.stony
+
+
+def test_the_officers_report_counts_mass_out_by_country(people, api_as):
+    received_loan(people, masses=(40_000,))
+    assert api_as(people.alice).get("/api/v1/loans/report/").status_code == 403
+    report = api_as(people.officer).get("/api/v1/loans/report/").json()
+    assert report["total_out_ug"] == 40_000
+    assert report["by_country"] == [{"country": "DE", "mass_ug": 40_000, "items": 1, "loans": 1}]
+    assert len(report["inventory_unconfirmed"]) == 1
+
+
+def test_the_celery_task_sends_the_days_reminders(people):
+    from lunarshare.loans.tasks import send_loan_reminders
+
+    loan = received_loan(people)
+    assert send_loan_reminders.delay(loan.due_date.isoformat()).get() >= 1
+    assert send_loan_reminders.delay(loan.due_date.isoformat()).get() == 0
