@@ -26,7 +26,7 @@ from lunarshare.mass import MAX_MASS_UG
 
 from . import services
 from .models import LedgerEntry, Mission, Sample, SampleCategory, SampleStatus, SampleType, StorageLocation
-from .selectors import genealogy, sample_get_for_user, sample_search
+from .selectors import custody_for, genealogy, ledger_for, sample_get_for_user, sample_search
 
 # --- Permissions -------------------------------------------------------------------------------
 
@@ -253,6 +253,65 @@ class SampleGenealogy(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, identifier):
         return Response(genealogy(sample_get_for_user(request.user, identifier)))
+
+
+class LedgerOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    delta_ug = serializers.IntegerField()
+    balance_ug = serializers.IntegerField()
+    counterpart = serializers.CharField(source="counterpart.identifier", allow_null=True, default=None)
+    reason = serializers.CharField()
+    reference = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CustodyOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    holder_institution = serializers.CharField(source="holder_institution.name_en", allow_null=True, default=None)
+    holder_name = serializers.CharField()
+    note = serializers.CharField()
+    reference = serializers.CharField()
+    from_location = serializers.SerializerMethodField()
+    to_location = serializers.SerializerMethodField()
+
+    def _location(self, location):
+        # Where material is stored is for curators, officers and auditors only.
+        if location is None or not self.context.get("can_see_storage"):
+            return None
+        return location.code
+
+    def get_from_location(self, event) -> str | None:
+        return self._location(event.from_location)
+
+    def get_to_location(self, event) -> str | None:
+        return self._location(event.to_location)
+
+
+class SampleLedger(generics.ListAPIView):
+    """Every change of the sample's mass, oldest first."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = LedgerOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return ledger_for(sample_get_for_user(self.request.user, self.kwargs["identifier"]))
+
+
+class SampleCustody(generics.ListAPIView):
+    """Registration, moves, hand-overs and returns of the sample, oldest first."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CustodyOutput
+    filter_backends: list = []
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "can_see_storage": self.request.user.has_perm("catalog.view_storage")}
+
+    def get_queryset(self):
+        return custody_for(sample_get_for_user(self.request.user, self.kwargs["identifier"]))
 
 
 # --- Curator operations ------------------------------------------------------------------------

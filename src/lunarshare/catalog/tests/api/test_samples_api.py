@@ -161,3 +161,19 @@ class TestOtherCuratorEndpoints:
     def test_the_schema_is_valid(self, api_as):
         response = api_as(None).get("/api/schema/")
         assert response.status_code == 200 and b"/api/v1/samples/{identifier}/split/" in response.content
+
+
+class TestLedgerAndCustodyEndpoints:
+    def test_the_ledger_lists_every_mass_change(self, api_as, catalogue):
+        body = api_as(None).get("/api/v1/samples/CE5C0400/ledger/").json()
+        assert [(e["kind"], e["delta_ug"], e["counterpart"]) for e in body["results"]] == [
+            ("register", 10_000_000, None), ("split_out", -500_000, "CE5C040001"), ("split_out", -20_000, "CE5C040002")]
+
+    def test_custody_hides_storage_from_the_public_but_not_from_auditors(self, api_as, people, catalogue):
+        LocationFactory(code="CAB-1")
+        api_as(people.curator).post("/api/v1/samples/CE5C0400/move/", {"location": "CAB-1"}, format="json")
+        public = api_as(None).get("/api/v1/samples/CE5C0400/custody/").json()["results"]
+        assert [e["kind"] for e in public] == ["registered", "moved"] and public[1]["to_location"] is None
+        audited = api_as(people.auditor).get("/api/v1/samples/CE5C0400/custody/").json()["results"]
+        assert audited[1]["to_location"] == "CAB-1"
+        assert api_as(None).get("/api/v1/samples/NOPE/ledger/").status_code == 404
