@@ -55,3 +55,30 @@ def test_check_ledger_passes_after_any_sequence(people, masses, steps):
     for item in loan.items.select_related("sample"):
         assert item.consumed_ug <= item.destructive_allowance_ug
         assert item.sample.mass_ug >= 0
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(requests=st.lists(st.one_of(st.integers(min_value=1, max_value=400_000), st.just(1_000_000), st.just(400_000)),
+                         min_size=1, max_size=6))
+def test_allocations_never_promise_more_than_the_parent_holds(people, requests):
+    from lunarshare.testing.factories import MissionFactory, make_sample
+
+    parent = make_sample(mission=MissionFactory(code="CE5"), mass_ug=1_000_000, type="regolith")
+    granted = 0
+    for mass in requests:
+        loan = make_loan(people, masses=(mass,), parent=parent)
+        loan_sign(actor=people.alice, loan=loan, typed_name="A")
+        loan_sign(actor=people.officer, loan=loan, typed_name="O")
+        from lunarshare.catalog.selectors import available_mass_ug
+
+        available = available_mass_ug(Sample.objects.get(pk=parent.pk))
+        try:
+            loan_allocate(actor=people.curator, loan=loan, item=loan.items.get(), picks=[Pick(parent.identifier, mass)])
+            granted += mass
+        except DomainError:
+            assert mass > available  # refused only when it does not fit
+        else:
+            assert mass <= available
+    reserved = sum(Sample.objects.filter(generic=parent.generic, status="reserved").values_list("mass_ug", flat=True))
+    assert reserved == granted <= 1_000_000
+    call_command("check_ledger")
