@@ -264,7 +264,7 @@ class CreateLoanApi(APIView):
     def post(self, request, pk):
         from lunarshare.programs.models import Application
 
-        application = Application.objects.filter(pk=pk).first()
+        application = Application.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
         if application is None:
             raise NotFoundError(_("No such application."))
         loan = services.loan_create_from_application(actor=request.user, application=application)

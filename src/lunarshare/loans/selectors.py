@@ -25,6 +25,16 @@ from .models import (
 STAFF_ROLES = (Role.CURATOR, Role.OFFICER, Role.AUDITOR, Role.COMMITTEE)
 
 
+def parse_id(value) -> int | None:
+    """A primary key from the URL, or ``None`` when it cannot name a row (not a number, or
+    beyond a 64-bit key, which PostgreSQL would refuse with an error instead of no row)."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**63 else None
+
+
 def loan_team_user_ids(loan: Loan) -> set[int]:
     """Everyone allowed to handle the material: the responsible user and the named team."""
     ids = set(loan.team.values_list("id", flat=True))
@@ -44,10 +54,9 @@ def loans_visible_to(user) -> QuerySet:
 
 def loan_get_for_user(user, pk) -> Loan:
     """The one fetch-and-authorize for a loan: 404 for a loan the user may not see."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFoundError(_("No such loan.")) from None
+    pk = parse_id(pk)
+    if pk is None:
+        raise NotFoundError(_("No such loan."))
     loan = loans_visible_to(user).filter(pk=pk).first()
     if loan is None:
         if user and user.is_authenticated and Loan.objects.filter(pk=pk).exists():
@@ -66,10 +75,9 @@ def incidents_visible_to(user) -> QuerySet:
 
 
 def incident_get_for_user(user, pk) -> Incident:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFoundError(_("No such incident.")) from None
+    pk = parse_id(pk)
+    if pk is None:
+        raise NotFoundError(_("No such incident."))
     incident = incidents_visible_to(user).filter(pk=pk).first()
     if incident is None:
         if user and user.is_authenticated and Incident.objects.filter(pk=pk).exists():

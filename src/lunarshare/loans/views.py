@@ -20,6 +20,7 @@ from . import forms, rules, services
 from .documents import qr_svg, render_certificate
 from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
+    parse_id,
     incident_get_for_user,
     incidents_visible_to,
     loan_get_for_user,
@@ -153,7 +154,7 @@ def allocate(request, pk):
         form = forms.AllocateForm(request.POST)
         if form.is_valid():
             try:
-                item = loan.items.filter(pk=form.cleaned_data["item"]).first()
+                item = loan.items.filter(pk=parse_id(form.cleaned_data["item"]) or 0).first()
                 if item is None:
                     raise NotFoundError(_("No such item."))
                 pick = services.Pick(form.cleaned_data["identifier"], _mass_mg(form.cleaned_data["mass"]))
@@ -323,7 +324,8 @@ def simple_action(request, pk, action):
         elif action == "transfer":
             identifier = (request.POST.get("identifier") or "").strip()
             item = loan.items.filter(sample__identifier=identifier, closed_at__isnull=True).first()
-            target = loans_visible_to(request.user).filter(pk=(request.POST.get("to_loan") or "").removeprefix("LN-").lstrip("0") or 0).first()
+            target_id = parse_id((request.POST.get("to_loan") or "").strip().upper().removeprefix("LN-"))
+            target = loans_visible_to(request.user).filter(pk=target_id or 0).first()
             if item is None or target is None:
                 raise NotFoundError(_("Give an open item of this loan and the number of the loan in use it goes to."))
             services.loan_item_transfer(actor=request.user, item=item, to_loan=target, note=request.POST.get("note", ""))
@@ -422,7 +424,7 @@ def new_loan(request):
     if not rules.can_create.test(request.user):
         raise Http404
     if request.method == "POST":
-        application = Application.objects.filter(pk=request.POST.get("application") or 0).first()
+        application = Application.objects.filter(pk=parse_id(request.POST.get("application")) or 0).first()
         if application is None:
             raise Http404
         try:

@@ -171,3 +171,11 @@ def test_the_celery_task_sends_the_days_reminders(people):
     loan = received_loan(people)
     assert send_loan_reminders.delay(loan.due_date.isoformat()).get() >= 1
     assert send_loan_reminders.delay(loan.due_date.isoformat()).get() == 0
+
+
+def test_ids_beyond_64_bits_are_404_not_500(people, api_as):
+    officer = api_as(people.officer)
+    huge = 2**70
+    assert officer.get(f"/api/v1/loans/{huge}/").status_code == 404
+    assert officer.get(f"/api/v1/incidents/{huge}/").status_code == 404
+    assert officer.post(f"/api/v1/applications/{huge}/create-loan/").status_code == 404
