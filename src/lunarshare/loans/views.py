@@ -20,7 +20,6 @@ from . import forms, rules, services
 from .documents import qr_svg, render_certificate
 from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
-    parse_id,
     incident_get_for_user,
     incidents_visible_to,
     loan_get_for_user,
@@ -28,6 +27,7 @@ from .selectors import (
     loan_mass_summary,
     loan_report,
     loans_visible_to,
+    parse_id,
 )
 
 
