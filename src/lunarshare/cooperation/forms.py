@@ -88,6 +88,19 @@ class PayloadStatusForm(_StatusForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+class PayloadDatasetsForm(forms.Form):
+    """Officers see every dataset (embargoed ones too); the public pages filter by visibility."""
+
+    datasets = forms.ModelMultipleChoiceField(label=_("Data products"), required=False, queryset=None,
+                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, **kwargs):
+        from lunarshare.science.models import Dataset
+
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"].queryset = Dataset.objects.order_by("title")
+
+
 class GiftForm(forms.Form):
     """``items``: one line per sample, ``IDENTIFIER MASS UNIT`` (``CE5C0400YJFM00505 1.5 g``)."""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cooperation/payloads/<int:pk>/", views.payload_detail, name="payload-detail"),
     path("cooperation/payloads/<int:pk>/edit/", views.payload_edit, name="payload-edit"),
     path("cooperation/payloads/<int:pk>/status/", views.payload_status, name="payload-status"),
+    path("cooperation/payloads/<int:pk>/data-products/", views.payload_datasets, name="payload-datasets"),
     path("cooperation/partners/", views.partner_list, name="partner-list"),
     path("cooperation/partners/new/", views.partner_create, name="partner-create"),
     path("cooperation/partners/<int:pk>/", views.partner_detail, name="partner-detail"),

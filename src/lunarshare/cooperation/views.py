@@ -73,7 +73,9 @@ def payload_detail(request, pk):
     return render(request, "cooperation/payload_detail.html", {
         "payload": payload, "datasets": selectors.payload_public_datasets(payload),
         "can_maintain": can_maintain_registry(request.user),
-        "status_form": forms.PayloadStatusForm(current=payload.status)})
+        "status_form": forms.PayloadStatusForm(current=payload.status),
+        "datasets_form": forms.PayloadDatasetsForm(initial={"datasets": list(payload.data_products.all())})
+        if can_maintain_registry(request.user) else None})
 
 
 def partner_list(request):
@@ -253,6 +255,23 @@ def payload_status(request, pk):
         try:
             services.payload_change_status(actor=request.user, payload=payload, **form.cleaned_data)
             messages.success(request, _("The payload's status was changed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(payload.get_absolute_url())
+
+
+@login_required
+@require_POST
+def payload_datasets(request, pk):
+    _require(can_maintain_registry, request.user)
+    payload = _fetch(selectors.payload_get, pk)
+    form = forms.PayloadDatasetsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose datasets from the list."))
+    else:
+        try:
+            services.payload_link_datasets(actor=request.user, payload=payload, datasets=form.cleaned_data["datasets"])
+            messages.success(request, _("The payload's data products were saved."))
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect(payload.get_absolute_url())

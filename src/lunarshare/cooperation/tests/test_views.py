@@ -96,3 +96,18 @@ class TestOfficerPages:
             "items": "NOPE 1.5 g"})
         assert response.status_code == 200 and "there is no sample NOPE" in response.content.decode()
         assert not SampleGift.objects.exists()
+
+
+class TestDataProductsPage:
+    def test_an_officer_links_a_dataset_and_the_public_sees_it_only_once_released(self, client, people):
+        from lunarshare.science.services import dataset_create, dataset_release
+
+        payload = make_payload(acronym="DEMO")
+        dataset = dataset_create(actor=people.curator, title="Demo radon counts", embargo_until=datetime.date(2099, 1, 1))
+        client.force_login(people.officer)
+        client.post(f"/en/cooperation/payloads/{payload.pk}/data-products/", {"datasets": [dataset.pk]})
+        assert list(payload.data_products.all()) == [dataset]
+        client.logout()
+        assert "Demo radon counts" not in client.get(f"/en/cooperation/payloads/{payload.pk}/").content.decode()
+        dataset_release(actor=people.curator, dataset=dataset)
+        assert "Demo radon counts" in client.get(f"/en/cooperation/payloads/{payload.pk}/").content.decode()
