@@ -11,8 +11,9 @@ from lunarshare.testing.factories import UserFactory
 from lunarshare.testing.helpers import browser_login
 
 
-def _as(browser, base_url, username):
+def _as(browser, base_url, username, contexts):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    contexts.append(context)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = base_url
@@ -22,6 +23,15 @@ def _as(browser, base_url, username):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_application_goes_from_draft_to_announced_results(page, browser, people):
+    contexts = []
+    try:
+        _journey(page, browser, people, contexts)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _journey(page, browser, people, contexts):
     round_ = make_round(title_en="Chang'e-5 batch for the journey")
     UserFactory(username="revi2", institution=people.naoc, roles=[Role.REVIEWER])
 
@@ -46,7 +56,7 @@ def test_an_application_goes_from_draft_to_announced_results(page, browser, peop
     application_url = page.url
 
     # The officer screens it and assigns two reviewers.
-    officer = _as(browser, page.base_url, "offi")
+    officer = _as(browser, page.base_url, "offi", contexts)
     officer.get_by_role("link", name="Programme desk").click()
     officer.get_by_role("link", name=round_.title_en).click()
     officer.get_by_role("link", name=re.compile(r"^A-")).click()
@@ -62,7 +72,7 @@ def test_an_application_goes_from_draft_to_announced_results(page, browser, peop
 
     # Two reviewers score it.
     for username, marks in (("revi", "5"), ("revi2", "4")):
-        reviewer = _as(browser, page.base_url, username)
+        reviewer = _as(browser, page.base_url, username, contexts)
         reviewer.get_by_role("link", name="My reviews").click()
         reviewer.get_by_role("link", name=re.compile("Crystallisation ages")).click()
         for name in ("merit", "feasibility", "team", "sample-use"):
@@ -72,7 +82,7 @@ def test_an_application_goes_from_draft_to_announced_results(page, browser, peop
         expect(reviewer.get_by_text("Scores saved.")).to_be_visible()
 
     # The committee decides; the officer closes the round; the committee publishes.
-    committee = _as(browser, page.base_url, "comm")
+    committee = _as(browser, page.base_url, "comm", contexts)
     committee.goto(application_url)
     committee.get_by_label("Approve", exact=True).check()
     committee.get_by_label("Reason").fill("Ranked first; the request is modest.")
@@ -86,7 +96,9 @@ def test_an_application_goes_from_draft_to_announced_results(page, browser, peop
     expect(committee.get_by_text("Results published.")).to_be_visible()
 
     # A visitor reads the announced results.
-    visitor = browser.new_context(locale="en-GB").new_page()
+    visitor_context = browser.new_context(locale="en-GB")
+    contexts.append(visitor_context)
+    visitor = visitor_context.new_page()
     visitor.goto(f"{page.base_url}/en/")
     visitor.get_by_role("navigation", name="Main").get_by_role("link", name="Results").click()
     visitor.get_by_role("link", name=round_.title_en).click()
