@@ -267,11 +267,11 @@ def payload_datasets(request, pk):
     payload = _fetch(selectors.payload_get, pk)
     form = forms.PayloadDatasetsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose datasets from the list."))
+        messages.error(request, form.errors["datasets"][0])
     else:
         try:
             services.payload_link_datasets(actor=request.user, payload=payload, datasets=form.cleaned_data["datasets"])
-            messages.success(request, _("The payload's data products were saved."))
+            messages.success(request, _("Saved."))
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect(payload.get_absolute_url())
