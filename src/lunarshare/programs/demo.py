@@ -251,7 +251,7 @@ def _replay(officer, committee, stdout):
     services.round_publish_results(actor=committee, round_=round_)
     # The replay happened today; move its dates to the published ones.
     opens = datetime.datetime(2023, 11, 6, tzinfo=BEIJING)
-    closes = datetime.datetime(2023, 12, 23, tzinfo=BEIJING)
+    closes = datetime.datetime(2023, 12, 22, 23, 59, 59, tzinfo=BEIJING)  # "24:00 Beijing time"
     announced = datetime.datetime(2025, 4, 24, 10, 0, tzinfo=BEIJING)
     Round.objects.filter(pk=round_.pk).update(opens_at=opens, closes_at=closes, opened_at=opens, closed_at=closes,
                                               decided_at=announced, results_published_at=announced)

@@ -174,6 +174,8 @@ class RoundForm(forms.Form):
     description_zh = forms.CharField(label=_("Description (Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     missions = forms.ModelMultipleChoiceField(label=_("Missions"), queryset=Mission.objects.all(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
+    timezone = forms.CharField(label=_("Time zone of the window"), max_length=64, initial="Asia/Shanghai",
+                               help_text=_("Opening and closing times are read in this time zone, e.g. Asia/Shanghai."))
     opens_at = forms.DateTimeField(label=_("Opens at"), widget=DateTimeLocalInput())
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=DateTimeLocalInput())
     max_total_mass = MassField(label=_("Most mass per application (mg)"), required=False)
@@ -194,6 +196,16 @@ class RoundForm(forms.Form):
         required=False, initial=True)
     wolf_rule = forms.BooleanField(
         label=_("Flag US institutions funded by NASA for legal review (Wolf Amendment)"), required=False, initial=True)
+
+    def clean_timezone(self):
+        import zoneinfo
+
+        value = self.cleaned_data["timezone"].strip()
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(_("Unknown time zone.")) from None
+        return value
 
     def clean(self):
         data = super().clean()

@@ -169,6 +169,8 @@ class Round(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     status = models.CharField(_("status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    timezone = models.CharField(_("time zone of the window"), max_length=64, default="Asia/Shanghai",
+                                help_text=_("The window is announced and shown in this time zone."))
     rule_versions = models.ManyToManyField(RuleVersion, related_name="rounds", blank=True,
                                            verbose_name=_("rules in force"))
     max_total_mass_ug = models.BigIntegerField(_("most mass per application (µg)"), null=True, blank=True)

@@ -359,8 +359,18 @@ def officer_home(request):
 
 @roles_required(Role.OFFICER)
 def round_new(request):
+    import zoneinfo
+
+    from django.utils import timezone as tz
+
     form = forms.RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    try:
+        zone = zoneinfo.ZoneInfo(request.POST.get("timezone") or "Asia/Shanghai")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with tz.override(zone):  # the times typed in are local to the round's time zone
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         data = dict(form.cleaned_data)
         standard, wolf = data.pop("standard_rules"), data.pop("wolf_rule")
         powder = data.pop("max_powder_mass")

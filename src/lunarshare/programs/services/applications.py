@@ -38,12 +38,13 @@ MAX_ROWS = 50
 
 
 def _window_text(round_: Round) -> str:
-    local_open = timezone.localtime(round_.opens_at)
-    local_close = timezone.localtime(round_.closes_at)
-    return _("from %(opens)s to %(closes)s (%(tz)s)") % {
-        "opens": formats.date_format(local_open, "DATETIME_FORMAT"),
-        "closes": formats.date_format(local_close, "DATETIME_FORMAT"),
-        "tz": timezone.get_current_timezone_name(),
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(round_.timezone or "UTC")
+    return _("from %(opens)s to %(closes)s (%(tz)s time)") % {
+        "opens": formats.date_format(timezone.localtime(round_.opens_at, zone), "DATETIME_FORMAT"),
+        "closes": formats.date_format(timezone.localtime(round_.closes_at, zone), "DATETIME_FORMAT"),
+        "tz": round_.timezone,
     }
 
 

@@ -37,7 +37,7 @@ ROUND_FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "ope
                 "max_total_mass_ug", "form_limits_ug", "required_attachments", "screening_checklist",
                 "reviewers_per_application", "same_country_conflict", "embargo_months", "loan_period_months",
                 "publication_report_months", "acknowledgement_en", "acknowledgement_zh", "results_note_en",
-                "results_note_zh", "kind")
+                "results_note_zh", "kind", "timezone")
 
 DEFAULT_CHECKLIST = [
     {"key": "complete", "label_en": "All sections are complete", "label_zh": "申请内容完整"},
@@ -70,6 +70,13 @@ def _clean_round_fields(fields: dict) -> dict:
     cleaned = {k: v for k, v in fields.items() if k in ROUND_FIELDS}
     if "kind" in cleaned and cleaned["kind"] not in Round.Kind.values:
         raise ValidationFailed(_("A round is domestic or international."))
+    if "timezone" in cleaned:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(str(cleaned["timezone"]))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed(_("Unknown time zone “%(tz)s”.") % {"tz": cleaned["timezone"]}) from None
     if "opens_at" in cleaned:
         _aware(cleaned["opens_at"], _("The opening time"))
     if "closes_at" in cleaned:

@@ -81,10 +81,12 @@ def test_officer_creates_a_round_with_the_standard_rules(client, people):
     client.force_login(people.officer)
     response = client.post(reverse("programs:round-new"), {
         "kind": "international", "title_en": "Web round", "opens_at": "2030-01-01T00:00", "closes_at": "2030-02-01T00:00",
+        "timezone": "Asia/Shanghai",
         "reviewers_per_application": 3, "embargo_months": 12, "loan_period_months": 24, "publication_report_months": 24,
         "standard_rules": "on", "wolf_rule": "on"})
     round_ = Round.objects.get(title_en="Web round")
     assert response.url == reverse("programs:round-desk", args=[round_.pk])
+    assert round_.opens_at.isoformat() == "2029-12-31T16:00:00+00:00"  # midnight in Beijing
     assert sorted(round_.compliance_rules.values_list("type", flat=True)) == [
         "destructive_methods", "funding_declared", "legal_review", "mass_limits", "team_orcid"]
 
