@@ -404,8 +404,8 @@ def round_desk(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
     applications = (round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("institution", "applicant")
                     .annotate(n_reviews=Count("reviews", filter=Q(reviews__status__in=[ReviewStatus.ASSIGNED,
-                                                                                        ReviewStatus.SUBMITTED])),
-                              n_scored=Count("reviews", filter=Q(reviews__status=ReviewStatus.SUBMITTED)),
+                                                                                        ReviewStatus.SUBMITTED]), distinct=True),
+                              n_scored=Count("reviews", filter=Q(reviews__status=ReviewStatus.SUBMITTED), distinct=True),
                               n_flags=Count("compliance_results", filter=Q(compliance_results__outcome="flag",
                                                                            compliance_results__resolved_at__isnull=True),
                                             distinct=True)))

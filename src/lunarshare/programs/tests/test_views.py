@@ -129,3 +129,15 @@ def test_a_reviewer_declares_a_standing_conflict(client, people):
     client.force_login(people.reviewer)
     client.post(reverse("programs:my-reviews"), {"kind": "coauthor", "with_name": "Demo Researcher"})
     assert people.reviewer.declared_conflicts.get().with_name == "Demo Researcher"
+
+
+def test_the_round_desk_counts_reviews_once(client, people):
+    from lunarshare.programs.models import ComplianceRule
+    from lunarshare.programs.tests.factories import WOLF
+
+    round_ = make_round(rules=[(ComplianceRule.Type.LEGAL_REVIEW, WOLF), (ComplianceRule.Type.FUNDING_DECLARED, {})])
+    application = make_application(people.bob, round_, status="under_review", funder="NASA")
+    services.review_assign(actor=people.officer, application=application, reviewer=people.reviewer)
+    client.force_login(people.officer)
+    row = client.get(reverse("programs:round-desk", args=[round_.pk])).context["applications"].get(pk=application.pk)
+    assert (row.n_reviews, row.n_scored, row.n_flags) == (1, 0, 1)
