@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -20,7 +20,7 @@ from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
 from . import selectors, services
-from .models import Application, Attachment, Round, SampleForm
+from .models import Application, Attachment, Round, RuleDocument, SampleForm
 
 STAFF = (Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
 
@@ -215,6 +215,54 @@ class RankingOut(serializers.Serializer):
 
 class AssignIn(serializers.Serializer):
     per_application = serializers.IntegerField(min_value=1, max_value=20, required=False)
+
+
+# --- Rules (public, read only) -----------------------------------------------------------------
+
+class RuleVersionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.CharField()
+    title_en = serializers.CharField()
+    title_zh = serializers.CharField()
+    effective_date = serializers.DateField()
+    body_en = serializers.CharField()
+    body_zh = serializers.CharField()
+    changes_en = serializers.CharField()
+    changes_zh = serializers.CharField()
+    source_url = serializers.CharField()
+    published_at = serializers.DateTimeField()
+
+
+class RuleDocumentOut(serializers.Serializer):
+    slug = serializers.CharField()
+    title_en = serializers.CharField()
+    title_zh = serializers.CharField()
+    reference = serializers.CharField()
+    versions = serializers.SerializerMethodField()
+
+    @extend_schema_field(RuleVersionOut(many=True))
+    def get_versions(self, obj):
+        return RuleVersionOut(obj.versions.filter(published_at__isnull=False), many=True).data
+
+
+class RuleViewSet(viewsets.ViewSet):
+    """Published rules and their versions (drafts are not shown)."""
+
+    permission_classes = [RolePermission]
+    roles_by_action = {"list": None, "retrieve": None}
+    lookup_field = "slug"
+
+    @extend_schema(responses=RuleDocumentOut(many=True))
+    def list(self, request):
+        documents = RuleDocument.objects.filter(versions__published_at__isnull=False).distinct()
+        return Response(RuleDocumentOut(documents, many=True).data)
+
+    @extend_schema(responses=RuleDocumentOut)
+    def retrieve(self, request, slug=None):
+        document = RuleDocument.objects.filter(slug=slug, versions__published_at__isnull=False).distinct().first()
+        if document is None:
+            raise NotFoundError(_("No such rule."))
+        return Response(RuleDocumentOut(document).data)
 
 
 # --- Rounds -----------------------------------------------------------------------------------

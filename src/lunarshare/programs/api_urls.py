@@ -5,9 +5,10 @@ own ``applications/{id}/<verb>/`` routes after these (loans adds ``create-loan/`
 
 from rest_framework.routers import SimpleRouter
 
-from .api import ApplicationViewSet, ReviewViewSet, RoundViewSet
+from .api import ApplicationViewSet, ReviewViewSet, RoundViewSet, RuleViewSet
 
 router = SimpleRouter()
+router.register("rules", RuleViewSet, basename="rule")
 router.register("rounds", RoundViewSet, basename="round")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("reviews", ReviewViewSet, basename="review")

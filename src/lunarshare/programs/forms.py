@@ -248,6 +248,23 @@ class ComplianceRuleForm(forms.Form):
                              help_text=_('e.g. {"countries": ["US"], "funders": ["NASA"]} for a legal-review rule'))
 
 
+class ChecklistForm(forms.Form):
+    lines = forms.CharField(label=_("Checklist lines"), widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("One line per item: English | Chinese"))
+
+    def checklist(self) -> list[dict]:
+        from django.utils.text import slugify
+
+        items = []
+        for number, line in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            english, _sep, chinese = line.partition("|")
+            key = slugify(english)[:40] or f"item-{number}"
+            items.append({"key": key, "label_en": english.strip(), "label_zh": chinese.strip()})
+        return items
+
+
 class AssignForm(forms.Form):
     per_application = forms.IntegerField(label=_("Reviewers per application"), min_value=1, max_value=20, initial=3)
 

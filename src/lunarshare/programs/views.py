@@ -421,6 +421,8 @@ def round_desk(request, pk):
         "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
         "rule_form": forms.ComplianceRuleForm(prefix="rule"),
         "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
+        "checklist_form": forms.ChecklistForm(initial={"lines": "\n".join(
+            f"{line['label_en']} | {line.get('label_zh', '')}" for line in round_.screening_checklist or [])}),
     })
 
 
@@ -453,6 +455,14 @@ def round_action(request, pk):
                 offered_mass_ug=data["offered_mass"], samples=data["samples"]), _("Sample set added."))
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    elif action == "checklist":
+        form = forms.ChecklistForm(request.POST)
+        if form.is_valid():
+            _run(request, lambda: services.round_update(actor=actor, round_=round_,
+                                                        screening_checklist=form.checklist()),
+                 _("Screening checklist saved."))
+        else:
+            messages.error(request, _("Write at least one checklist line."))
     elif action == "add_criterion":
         form = forms.CriterionForm(request.POST, prefix="crit")
         if form.is_valid():

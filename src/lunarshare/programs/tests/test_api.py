@@ -182,3 +182,17 @@ def test_an_applicant_without_an_institution_cannot_apply(people, api_as):
     nobody = UserFactory(institution=None, roles=[Role.APPLICANT])
     response = api_as(nobody).post("/api/v1/applications/", {"round": make_round().pk, "title": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_published_rules_are_public_and_drafts_are_not(people, api_as):
+    import datetime
+
+    document = services.rule_document_create(actor=people.officer, title_en="Measures", slug="measures")
+    services.rule_version_create(actor=people.officer, document=document, version="2020", publish=True,
+                                 effective_date=datetime.date(2020, 12, 17))
+    services.rule_version_create(actor=people.officer, document=document, version="draft",
+                                 effective_date=datetime.date(2030, 1, 1))
+    rules = api_as(None).get("/api/v1/rules/").json()
+    assert [v["version"] for v in rules[0]["versions"]] == ["2020"]
+    assert api_as(None).get("/api/v1/rules/measures/").status_code == 200
+    assert api_as(None).get("/api/v1/rules/nothing/").status_code == 404

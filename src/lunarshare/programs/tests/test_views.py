@@ -141,3 +141,14 @@ def test_the_round_desk_counts_reviews_once(client, people):
     client.force_login(people.officer)
     row = client.get(reverse("programs:round-desk", args=[round_.pk])).context["applications"].get(pk=application.pk)
     assert (row.n_reviews, row.n_scored, row.n_flags) == (1, 0, 1)
+
+
+def test_an_officer_edits_the_screening_checklist(client, people):
+    round_ = make_round()
+    client.force_login(people.officer)
+    client.post(reverse("programs:round-action", args=[round_.pk]),
+                {"action": "checklist", "lines": "Budget attached | 附预算\n\nLab visit done"})
+    round_.refresh_from_db()
+    assert round_.screening_checklist == [
+        {"key": "budget-attached", "label_en": "Budget attached", "label_zh": "附预算"},
+        {"key": "lab-visit-done", "label_en": "Lab visit done", "label_zh": ""}]
