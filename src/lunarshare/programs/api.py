@@ -20,7 +20,7 @@ from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
 from . import selectors, services
-from .models import Application, Attachment, Round, RuleDocument, SampleForm
+from .models import Application, Attachment, Review, Round, RuleDocument, SampleForm
 
 STAFF = (Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
 
@@ -248,6 +248,7 @@ class RuleDocumentOut(serializers.Serializer):
 class RuleViewSet(viewsets.ViewSet):
     """Published rules and their versions (drafts are not shown)."""
 
+    queryset = RuleDocument.objects.none()  # tells the schema the type of the path parameter
     permission_classes = [RolePermission]
     roles_by_action = {"list": None, "retrieve": None}
     lookup_field = "slug"
@@ -268,6 +269,8 @@ class RuleViewSet(viewsets.ViewSet):
 # --- Rounds -----------------------------------------------------------------------------------
 
 class RoundViewSet(viewsets.ViewSet):
+    queryset = Round.objects.none()  # tells the schema the type of the path parameter
+    lookup_value_regex = "[0-9]+"
     permission_classes = [RolePermission]
     roles_by_action = {
         "list": None, "retrieve": None, "results": None,
@@ -553,6 +556,8 @@ def _nested(values: dict) -> dict:
 
 
 class ApplicationViewSet(viewsets.ViewSet):
+    queryset = Application.objects.none()  # tells the schema the type of the path parameter
+    lookup_value_regex = "[0-9]+"
     permission_classes = [RolePermission]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     roles_by_action = {
@@ -680,6 +685,8 @@ class ApplicationViewSet(viewsets.ViewSet):
 
 
 class ReviewViewSet(viewsets.ViewSet):
+    queryset = Review.objects.none()  # tells the schema the type of the path parameter
+    lookup_value_regex = "[0-9]+"
     permission_classes = [RolePermission]
     roles_by_action = {
         "list": (Role.REVIEWER, *STAFF), "retrieve": (Role.REVIEWER, *STAFF),
