@@ -92,7 +92,7 @@ def _descendant_rows_cte(sample: Sample, limit: int | None = None) -> list[dict]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-GENEALOGY_LIMIT = 20_000
+GENEALOGY_LIMIT = 50_000
 
 
 def genealogy(sample: Sample, limit: int = GENEALOGY_LIMIT) -> dict:
