@@ -6,12 +6,14 @@ error and nothing has changed.
 
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +38,9 @@ from .models import Mission, Sample
 from .selectors import custody_for, genealogy, ledger_for, sample_get_for_user, sample_search
 
 PAGE_SIZE = 50
+# Uploads above this size (about 50,000 rows) are imported by a Celery task and the curator is
+# notified of the outcome; smaller ones are checked and imported while the curator waits.
+SYNC_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 PAGE_GENEALOGY_LIMIT = 500
 
 
@@ -206,6 +211,8 @@ def sample_import(request):
     errors, error_count, result = [], 0, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > SYNC_IMPORT_MAX_BYTES and not form.cleaned_data["dry_run"]:
+            return _import_in_background(request, upload)
         try:
             result = samples_import(actor=request.user, source=upload.file, filename=upload.name,
                                     dry_run=form.cleaned_data["dry_run"])
@@ -220,3 +227,16 @@ def sample_import(request):
                 return redirect("catalog:curator-home")
     return render(request, "catalog/import.html", {
         "form": form, "errors": errors, "error_count": error_count, "result": result})
+
+
+def _import_in_background(request, upload):
+    from django.core.files.storage import default_storage
+
+    from .tasks import import_samples_file
+
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
+    user_id, filename = request.user.pk, upload.name
+    transaction.on_commit(lambda: import_samples_file.delay(stored, user_id, filename))
+    messages.info(request, _("%(file)s is large: it is being imported in the background. You will get a notification "
+                             "with the result (nothing is imported if any row is wrong).") % {"file": filename})
+    return redirect("catalog:curator-home")

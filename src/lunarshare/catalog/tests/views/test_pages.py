@@ -103,3 +103,36 @@ class TestCuratorPages:
         response = client.post("/en/curation/import/", {"file": SimpleUploadedFile("good.csv", good)})
         assert response.status_code == 302 and Sample.objects.get(identifier="CE5C0400Y1").parent == collection
         assert last_event("sample.imported").data["file"] == "good.csv"
+
+
+class TestBackgroundImport:
+    HEADER = b"identifier,mission,parent,type,category,mass_mg,description,location\n"
+
+    def test_a_large_upload_is_imported_by_a_task_that_notifies_the_curator(self, client, people, collection, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+        from lunarshare.accounts.models import Notification
+        from lunarshare.catalog import views
+
+        monkeypatch.setattr(views, "SYNC_IMPORT_MAX_BYTES", 10)
+        login(client, people.curator)
+        good = self.HEADER + b"CE5C0400Y2,CE5,CE5C0400,powder,research,10,,\n"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/en/curation/import/", {"file": SimpleUploadedFile("big.csv", good)})
+        assert response.status_code == 302
+        assert Sample.objects.get(identifier="CE5C0400Y2").mass_ug == 10_000
+        notice = Notification.objects.get(user=people.curator, verb="catalog.import_done")
+        assert "big.csv" in notice.title and "1 samples created" in notice.body
+
+    def test_a_refused_background_import_lists_the_errors_in_the_notice(self, client, people, collection, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+        from lunarshare.accounts.models import Notification
+        from lunarshare.catalog import views
+
+        monkeypatch.setattr(views, "SYNC_IMPORT_MAX_BYTES", 10)
+        login(client, people.curator)
+        bad = self.HEADER + b"CE5C0400Y3,CE5,CE5C0400,lava,research,10,,\n"
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/en/curation/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
+        notice = Notification.objects.get(user=people.curator, verb="catalog.import_rejected")
+        assert "line 2" in notice.body and "Unknown sample type" in notice.body
+        assert not Sample.objects.filter(identifier="CE5C0400Y3").exists()
