@@ -101,23 +101,22 @@ def genealogy(sample: Sample, limit: int = GENEALOGY_LIMIT) -> dict:
     rows = descendant_rows(sample, limit=limit + 1)
     truncated = len(rows) > limit
     rows = rows[:limit]
-    by_parent: dict[int, list[dict]] = {}
-    for row in rows:
-        by_parent.setdefault(row["parent_id"], []).append(row)
-
-    def build(node_id: int) -> list[dict]:
-        return [
-            {"identifier": r["identifier"], "type": r["type"], "status": r["status"], "mass_ug": r["mass_ug"],
-             "initial_mass_ug": r["initial_mass_ug"], "depth": r["depth"], "children": build(r["id"])}
-            for r in by_parent.get(node_id, [])
-        ]
+    # Rows come by depth then identifier, so every parent is placed before its children and
+    # siblings stay in identifier order: one pass, no recursion (trees may be deep).
+    top: list[dict] = []
+    nodes: dict[int, dict] = {}
+    for r in rows:
+        node = {"identifier": r["identifier"], "type": r["type"], "status": r["status"], "mass_ug": r["mass_ug"],
+                "initial_mass_ug": r["initial_mass_ug"], "depth": r["depth"], "children": []}
+        nodes[r["id"]] = node
+        (top if r["parent_id"] == sample.pk else nodes[r["parent_id"]]["children"]).append(node)
 
     return {
         "sample": sample.identifier,
         "ancestors": [{"identifier": a.identifier, "type": a.type, "mass_ug": a.mass_ug} for a in ancestors(sample)],
         "descendants_count": len(rows),
         "truncated": truncated,
-        "descendants": build(sample.pk),
+        "descendants": top,
     }
 
 
