@@ -1,6 +1,6 @@
 """REST API of the accounts app: token login, the public list of institutions, the current user.
 
-``POST /api/v1/auth/token/``  username + password → ``{"token": ...}`` (throttled per client address)
+``POST /api/v1/auth/token/``  username + password → ``{"token": ...}`` (throttled; failures limited)
 ``GET  /api/v1/institutions/`` confirmed institutions, filters ``country``, ``kind``, ``search``
 ``GET  /api/v1/me/``           who the token or session belongs to, with roles and institution
 """
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -30,32 +31,48 @@ from .selectors import institution_list, institution_search_q
 
 
 class TokenLoginThrottle(SimpleRateThrottle):
-    """Ten attempts a minute per client address, whatever the outcome (slows password guessing)."""
+    """At most 60 requests a minute per client address, whatever the outcome."""
 
     scope = "auth-token"
-    rate = "10/min"
+    rate = "60/min"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class TokenLoginUsernameThrottle(SimpleRateThrottle):
-    """Ten attempts a minute per username, from wherever they come (slows distributed guessing)."""
+class FailedTokenLogins:
+    """Counts failed token logins per client address and per username over a window, like
+    allauth's ``login_failed`` limit for the web form. Successful logins are never slowed down;
+    after too many failures even the right password is refused until the window passes."""
 
-    scope = "auth-token-username"
-    rate = "10/min"
+    WINDOW = 5 * 60
+    LIMITS = {"ip": 10, "username": 5}
 
-    def get_cache_key(self, request, view):
-        username = request.data.get("username") if hasattr(request.data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:254]}
+    def __init__(self, request, username: str):
+        ip = TokenLoginThrottle().get_ident(request)
+        self.keys = {"ip": f"auth-token-failed:ip:{ip}", "username": f"auth-token-failed:user:{username.lower()[:254]}"}
+
+    def check(self) -> None:
+        counts = cache.get_many(list(self.keys.values()))
+        if any(counts.get(key, 0) >= self.LIMITS[kind] for kind, key in self.keys.items()):
+            raise exceptions.Throttled(wait=self.WINDOW, detail=_("Too many failed attempts. Try again in a few minutes."))
+
+    def record(self) -> None:
+        for key in self.keys.values():
+            cache.add(key, 0, self.WINDOW)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, self.WINDOW)
 
 
 class TokenLogin(APIView):
+    """Throttled twice: by request rate per address, and by failed attempts per address and
+    per username (see :class:`FailedTokenLogins`)."""
+
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [TokenLoginThrottle, TokenLoginUsernameThrottle]
+    throttle_classes = [TokenLoginThrottle]
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=254, trim_whitespace=True)
@@ -69,9 +86,12 @@ class TokenLogin(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        failures = FailedTokenLogins(request, data.validated_data["username"])
+        failures.check()
         user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None:
+            failures.record()
             raise ValidationFailed(_("The username or password is wrong."), code="bad_credentials")
         if not user.is_active:
             raise PermissionDeniedError(_("This account is disabled."), code="inactive")
