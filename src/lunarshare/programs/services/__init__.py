@@ -33,6 +33,7 @@ from .rounds import (
     round_open,
     round_publish_results,
     round_update,
+    rounds_close_due,
     sample_set_create,
 )
 from .rules import rule_document_create, rule_version_create, rule_version_publish
@@ -42,6 +43,6 @@ __all__ = [
     "application_withdraw", "attachment_add", "attachment_remove", "check_pdf", "check_window", "compliance_evaluate",
     "compliance_resolve", "compliance_rule_create", "compliance_rule_deactivate", "conflict_declare",
     "criterion_create", "review_assign", "review_declare_conflict", "review_score", "round_assign_reviewers",
-    "round_cancel", "round_close", "round_create", "round_open", "round_publish_results", "round_update",
+    "round_cancel", "round_close", "round_create", "round_open", "round_publish_results", "round_update", "rounds_close_due",
     "rule_document_create", "rule_version_create", "rule_version_publish", "sample_set_create", "weighted_mean",
 ]

@@ -197,6 +197,18 @@ def round_close(*, actor, round_: Round) -> Round:
     return round_
 
 
+def rounds_close_due(*, actor=None, now=None) -> list[Round]:
+    """Close every open round whose window has ended (the scheduler runs this; safe to repeat)."""
+    now = now or timezone.now()
+    closed = []
+    for round_ in Round.objects.filter(status=RoundStatus.OPEN, closes_at__lt=now):
+        try:
+            closed.append(round_close(actor=actor, round_=round_))
+        except InvalidTransition:  # closed by an officer in the meantime
+            continue
+    return closed
+
+
 def round_cancel(*, actor, round_: Round, reason: str) -> Round:
     require_officer(actor)
     if not reason.strip():

@@ -110,3 +110,18 @@ class TestRoundTransitions:
         round_.refresh_from_db()
         assert round_.title_zh == "第十批"
         assert last_event("round.updated").data == {"title_zh": {"old": "", "new": "第十批"}}
+
+
+def test_the_scheduler_closes_rounds_whose_window_has_ended(people):
+    from lunarshare.programs.tasks import close_due_rounds
+
+    now = timezone.now()
+    due = make_round(opens_at=now - datetime.timedelta(days=3), closes_at=now + datetime.timedelta(seconds=1))
+    still_open = make_round()
+    Round.objects.filter(pk=due.pk).update(closes_at=now - datetime.timedelta(minutes=1))
+    assert close_due_rounds() == [due.pk]
+    due.refresh_from_db()
+    still_open.refresh_from_db()
+    assert due.status == RoundStatus.CLOSED and still_open.status == RoundStatus.OPEN
+    assert last_event("round.closed").actor_id is None
+    assert close_due_rounds() == []
