@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lunarshare.accounts.models import Institution
 from lunarshare.catalog.models import Mission
 from lunarshare.mass import parse_mass
-
-from lunarshare.accounts.models import Institution
 
 from .models import Attachment, ComplianceRule, ConflictDeclaration, Round, RuleDocument, SampleForm
 

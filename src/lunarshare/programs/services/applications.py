@@ -27,7 +27,6 @@ from ..models import (
     Method,
     Round,
     RoundStatus,
-    SampleSet,
     TeamMember,
 )
 from ._common import can_apply, change_status, lock_application, notify_application, officers, require_officer

@@ -11,11 +11,31 @@ from django.utils.translation import gettext as _
 from lunarshare import audit
 from lunarshare.accounts.models import Role, User
 from lunarshare.accounts.notify import notify_on_commit
-from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed, check_transition
+from lunarshare.errors import (
+    ConflictError,
+    InvalidTransition,
+    PermissionDeniedError,
+    ValidationFailed,
+    check_transition,
+)
 
 from .. import assignment
-from ..models import Application, ApplicationStatus, ConflictDeclaration, Review, ReviewStatus, Round, RoundStatus
-from ..selectors import ACTIVE_REVIEW, conflict_checker, conflicted_reviewers, reviewer_pool, round_review_loads
+from ..models import (
+    Application,
+    ApplicationStatus,
+    ConflictDeclaration,
+    Review,
+    ReviewStatus,
+    Round,
+    RoundStatus,
+)
+from ..selectors import (
+    ACTIVE_REVIEW,
+    conflict_checker,
+    conflicted_reviewers,
+    reviewer_pool,
+    round_review_loads,
+)
 from ._common import officers, require_officer
 
 REVIEWABLE_ROUND = (RoundStatus.OPEN, RoundStatus.CLOSED)

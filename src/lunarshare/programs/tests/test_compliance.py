@@ -2,10 +2,16 @@
 
 import pytest
 
+from lunarshare.errors import ValidationFailed
 from lunarshare.programs import services
 from lunarshare.programs.models import ComplianceRule, SampleForm
-from lunarshare.programs.tests.factories import WOLF, application_payload, make_application, make_round, pdf_upload
-from lunarshare.errors import ValidationFailed
+from lunarshare.programs.tests.factories import (
+    WOLF,
+    application_payload,
+    make_application,
+    make_round,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 T = ComplianceRule.Type
