@@ -44,13 +44,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lunarshare import audit
-from lunarshare.errors import ValidationFailed
+from lunarshare.errors import ConflictError, ValidationFailed
 from lunarshare.mass import parse_mass
 
 from .identifiers import IDENTIFIER_RE, split_number_of
@@ -460,9 +460,19 @@ def samples_import(*, actor, source: IO[bytes], filename: str = "", dry_run: boo
     """Validate and import a CSV of samples (see the module docstring); all or nothing.
 
     ``source`` is a seekable binary file (it is read twice: validate, then write).
-    Raises :class:`ImportRejected` listing every error; returns the counts otherwise.
-    With ``dry_run`` nothing is written even when the file is valid.
+    Raises :class:`ImportRejected` listing every error, or ``ConflictError`` when another
+    curator registered one of the file's identifiers while it was being imported; returns
+    the counts otherwise. With ``dry_run`` nothing is written even when the file is valid.
     """
+    try:
+        return _samples_import(actor=actor, source=source, filename=filename, dry_run=dry_run, progress=progress,
+                               reason=reason)
+    except (IntegrityError, connection.Database.IntegrityError):  # COPY raises the driver's own error
+        raise ConflictError(_("A sample of this file was registered by someone else during the import; "
+                              "nothing was imported. Run the import again.")) from None
+
+
+def _samples_import(*, actor, source: IO[bytes], filename: str, dry_run: bool, progress, reason: str) -> ImportResult:
     progress = _NullProgress() if progress is None else progress
     result = ImportResult(sha256=file_sha256(source))
     reason = reason or _("Imported from %(file)s") % {"file": filename or "CSV"}

@@ -121,3 +121,16 @@ class TestImportCommand:
         err = capsys.readouterr().err
         assert "line 2: mass_mg" in err and "line 3: Unknown sample type" in err
         assert not Sample.objects.exists()
+
+
+class TestImportRace:
+    def test_an_identifier_registered_during_the_import_refuses_it_cleanly(self, people, missions, monkeypatch):
+        from lunarshare.catalog import importer
+        from lunarshare.errors import ConflictError
+
+        make_sample(identifier="10002", mission=missions[0], mass_ug=5)
+        # As if 10002 had been registered after the file was checked: the check does not see it.
+        monkeypatch.setattr(importer._Validator, "flush", lambda self: self._buffer.clear())
+        with pytest.raises(ConflictError, match="someone else"):
+            samples_import(actor=people.curator, source=csv_file("10003,A11,,rock,research,1,,", "10002,A11,,rock,research,1,,"))
+        assert list(Sample.objects.values_list("identifier", flat=True)) == ["10002"]
