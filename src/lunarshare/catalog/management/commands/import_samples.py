@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from lunarshare.accounts.models import User
 from lunarshare.catalog.importer import COLUMNS, ImportRejected, samples_import
+from lunarshare.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                 progress.close()
                 for error in exc.errors:
                     self.stderr.write(str(error))
+                raise CommandError(str(exc.message)) from None
+            except DomainError as exc:
                 raise CommandError(str(exc.message)) from None
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(self.style.SUCCESS(prefix + result.summary()))
