@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lunarshare.audit.models import Event
+from lunarshare.audit.services import events_for
 from lunarshare.errors import DomainError, NotFoundError
 
 from . import services
@@ -82,9 +83,11 @@ def sample_list(request):
 def sample_detail(request, identifier):
     sample = _sample_or_404(request, identifier)
     tree = genealogy(sample, limit=PAGE_GENEALOGY_LIMIT)
+    can_see_storage = request.user.has_perm("catalog.view_storage")
     return render(request, "catalog/sample_detail.html", {
         "sample": sample, "tree": tree, "ledger": ledger_for(sample)[:500], "custody": custody_for(sample)[:200],
-        "can_see_storage": request.user.has_perm("catalog.view_storage"),
+        "events": events_for(sample).order_by("-seq")[:50] if can_see_storage else None,
+        "can_see_storage": can_see_storage,
         "can_manage": request.user.has_perm("catalog.manage_samples"),
     })
 
