@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -300,11 +301,14 @@ class _Validator:
             for r in Sample.objects.select_for_update().filter(identifier__in=chunk).values(
                     "id", "identifier", "mass_ug", "status", "mission_id", "generic"):
                 self.db_parents[r["identifier"]] = _DbParent(**r)
-        drawn_on = [p.id for i, p in self.db_parents.items() if i in self.drawn]
-        if drawn_on:
-            ids = drawn_on
-            for start in range(0, len(ids), CHUNK):
-                list(Sample.objects.select_for_update().filter(pk__in=ids[start:start + CHUNK]).values_list("id"))
+        # Lock every stored parent that new rows draw on and read its mass and status again
+        # under the lock: that is what the checks below and the write pass rely on.
+        drawn_on = {p.id: p for i, p in self.db_parents.items() if i in self.drawn}
+        ids = list(drawn_on)
+        for start in range(0, len(ids), CHUNK):
+            for pk, mass_ug, status in (Sample.objects.select_for_update().filter(pk__in=ids[start:start + CHUNK])
+                                        .values_list("id", "mass_ug", "status")):
+                drawn_on[pk].mass_ug, drawn_on[pk].status = mass_ug, status
         for identifier in wanted:
             child = self.seen[identifier]
             if child.existing:
@@ -440,7 +444,7 @@ class _Writer:
         for identifier, stored in self.v.db_parents.items():
             total = self.v.drawn.get(identifier, 0)
             if total:
-                updated = Sample.objects.filter(pk=stored.id, mass_ug__gte=total).update(mass_ug=stored.mass_ug - total)
+                updated = Sample.objects.filter(pk=stored.id, mass_ug__gte=total).update(mass_ug=F("mass_ug") - total)
                 if updated != 1:  # cannot happen while the row is locked; refuse rather than overdraw
                     raise ImportRejected([RowError(self.v.first_child_line[identifier],
                                                    _("The parent %(parent)s changed during the import.") % {"parent": identifier})])

@@ -134,3 +134,24 @@ class TestImportRace:
         with pytest.raises(ConflictError, match="someone else"):
             samples_import(actor=people.curator, source=csv_file("10003,A11,,rock,research,1,,", "10002,A11,,rock,research,1,,"))
         assert list(Sample.objects.values_list("identifier", flat=True)) == ["10002"]
+
+    def test_a_parent_split_while_the_file_is_checked_is_drawn_on_at_its_new_mass(self, people, missions, monkeypatch):
+        from lunarshare.catalog import importer
+        from lunarshare.catalog.services import ChildSpec, sample_split
+
+        samples_import(actor=people.curator, source=csv_file("10002,A11,,regolith,permanent,100,,"))
+        original = importer._Validator.check_parents
+
+        def split_meanwhile(self):
+            # Another curator splits 10002 after the file's rows were compared with it.
+            sample_split(actor=people.curator, parent=Sample.objects.get(identifier="10002"),
+                         children=[ChildSpec(mass_ug=40_000)])
+            return original(self)
+
+        monkeypatch.setattr(importer._Validator, "check_parents", split_meanwhile)
+        samples_import(actor=people.curator, source=csv_file("10002,A11,,regolith,permanent,100,,",
+                                                             '"10002,7",A11,10002,regolith,research,50,,'))
+        assert Sample.objects.get(identifier="10002").mass_ug == 10_000
+        assert ledger_breaks() == []
+        split_out = LedgerEntry.objects.filter(sample__identifier="10002", kind="split_out").order_by("id").last()
+        assert split_out.balance_ug == 10_000
