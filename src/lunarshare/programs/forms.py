@@ -247,6 +247,11 @@ class ComplianceRuleForm(forms.Form):
                              help_text=_('e.g. {"countries": ["US"], "funders": ["NASA"]} for a legal-review rule'))
 
 
+class ClosingTimeForm(forms.Form):
+    closes_at = forms.DateTimeField(label=_("New closing time"), widget=DateTimeLocalInput(),
+                                    help_text=_("In the round's time zone."))
+
+
 class ChecklistForm(forms.Form):
     lines = forms.CharField(label=_("Checklist lines"), widget=forms.Textarea(attrs={"rows": 5}),
                             help_text=_("One line per item: English | Chinese"))

@@ -421,6 +421,7 @@ def round_desk(request, pk):
         "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
         "rule_form": forms.ComplianceRuleForm(prefix="rule"),
         "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
+        "closing_form": forms.ClosingTimeForm(),
         "checklist_form": forms.ChecklistForm(initial={"lines": "\n".join(
             f"{line['label_en']} | {line.get('label_zh', '')}" for line in round_.screening_checklist or [])}),
     })
@@ -455,6 +456,20 @@ def round_action(request, pk):
                 offered_mass_ug=data["offered_mass"], samples=data["samples"]), _("Sample set added."))
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    elif action == "closing_time":
+        import zoneinfo
+
+        from django.utils import timezone as tz
+
+        form = forms.ClosingTimeForm(request.POST)
+        with tz.override(zoneinfo.ZoneInfo(round_.timezone)):
+            valid = form.is_valid()
+        if valid:
+            _run(request, lambda: services.round_update(actor=actor, round_=round_,
+                                                        closes_at=form.cleaned_data["closes_at"]),
+                 _("Closing time changed."))
+        else:
+            messages.error(request, _("Give the new closing time."))
     elif action == "checklist":
         form = forms.ChecklistForm(request.POST)
         if form.is_valid():

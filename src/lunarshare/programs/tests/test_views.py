@@ -152,3 +152,12 @@ def test_an_officer_edits_the_screening_checklist(client, people):
     assert round_.screening_checklist == [
         {"key": "budget-attached", "label_en": "Budget attached", "label_zh": "附预算"},
         {"key": "lab-visit-done", "label_en": "Lab visit done", "label_zh": ""}]
+
+
+def test_an_officer_extends_the_window_in_the_rounds_time_zone(client, people):
+    round_ = make_round()
+    client.force_login(people.officer)
+    client.post(reverse("programs:round-action", args=[round_.pk]),
+                {"action": "closing_time", "closes_at": "2031-01-01T08:00"})
+    round_.refresh_from_db()
+    assert round_.closes_at.isoformat() == "2031-01-01T00:00:00+00:00"  # 08:00 in Beijing
