@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
+from lunarshare.accounts.models import User
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.accounts.validators import normalize_orcid
 from lunarshare.errors import InvalidTransition, PermissionDeniedError, ValidationFailed
@@ -112,9 +113,13 @@ def _replace_team(application: Application, rows) -> None:
                 orcid = normalize_orcid(orcid)
             except ValidationError as exc:
                 raise ValidationFailed(exc.messages[0]) from None
+        user_id = row.get("user")
+        if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, int)
+                                    or not User.objects.filter(pk=user_id).exists()):
+            raise ValidationFailed(_("A team member's account does not exist."))
         members.append(TeamMember(application=application, name=name, orcid=orcid,
                                   institution_name=_text(row, "institution_name", 255), role=_text(row, "role", 120),
-                                  user_id=row.get("user") if isinstance(row.get("user"), int) else None))
+                                  user_id=user_id))
     application.team.all().delete()
     TeamMember.objects.bulk_create(members)
 

@@ -56,6 +56,17 @@ class TestApplicationCreate:
             services.application_create(actor=people.alice, round_=round_, **payload)
 
 
+def test_team_members_may_be_linked_to_existing_accounts_only(people):
+    round_ = make_round()
+    payload = application_payload(round_)
+    payload["team"][0]["user"] = 10**9
+    with pytest.raises(ValidationFailed, match="does not exist"):
+        services.application_create(actor=people.alice, round_=round_, **payload)
+    payload["team"][0]["user"] = people.bob.pk
+    application = services.application_create(actor=people.alice, round_=round_, **payload)
+    assert application.team.get().user == people.bob
+
+
 class TestApplicationUpdate:
     def test_the_owner_edits_a_draft(self, people):
         application = make_application(people.alice, make_round())
