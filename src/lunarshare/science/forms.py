@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +115,3 @@ class PublicationForm(forms.Form):
     def clean_authors(self):
         return _parse_authors(self.cleaned_data["authors"])
 
-
-def json_script_safe(data) -> str:
-    return json.dumps(data)

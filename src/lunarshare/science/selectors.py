@@ -237,7 +237,7 @@ def compare(user, *, missions: list[Mission], property: str, points_limit: int =
                 # instead of joining: a join here makes the planner hash the whole sample table.
                 rows = list(ordered.values_list("sample_id", "value_canonical", "uncertainty_canonical",
                                                 "uncertainty_type", "property", "dataset_id")[:points_limit])
-                entry.points = [dict(zip(POINT_KEYS, row)) for row in rows]
+                entry.points = [dict(zip(POINT_KEYS, row, strict=True)) for row in rows]
                 entry.points_truncated = entry.count > len(rows)
         series.append(entry)
     _name_samples([p for entry in series for p in entry.points])
@@ -247,9 +247,9 @@ def compare(user, *, missions: list[Mission], property: str, points_limit: int =
 
 def _name_samples(points: list) -> None:
     """Replace each point's sample id by the sample's identifier (one primary-key lookup per 900)."""
-    from lunarshare.catalog.models import Sample
-
     from django.db import connection
+
+    from lunarshare.catalog.models import Sample
 
     ids = sorted({p["sample"] for p in points})
     names: dict[int, str] = {}

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from lunarshare.errors import InvalidTransition, PermissionDeniedError, ValidationFailed
 from lunarshare.science.models import Dataset, DatasetStatus
-from lunarshare.science.services import add_months, dataset_attach_file, dataset_set_embargo, default_embargo_until
+from lunarshare.science.services import (
+    add_months,
+    dataset_attach_file,
+    dataset_set_embargo,
+    default_embargo_until,
+)
 from lunarshare.testing.helpers import last_event
 
 from ..factories import basalts, make_dataset, make_loan
