@@ -209,13 +209,25 @@ def sample_search(*, mission: str | None = None, type: str | None = None, catego
         queryset = queryset.filter(mass_ug__lte=max_mass_ug)
     term = (search or "").strip()[:64]
     if term:
-        condition = Q(identifier__startswith=term)
+        condition = _identifier_prefix(term)
         if term.upper() != term:
-            condition |= Q(identifier__startswith=term.upper())
+            condition |= _identifier_prefix(term.upper())
         if not any(ch.isdigit() for ch in term) and len(term) >= 3:
             condition |= Q(description__icontains=term)
         queryset = queryset.filter(condition)
     return queryset.order_by("identifier")
+
+
+def _identifier_prefix(prefix: str) -> Q:
+    """Identifiers starting with ``prefix``, in a form the identifier index can serve.
+
+    PostgreSQL uses its ``varchar_pattern_ops`` index for ``LIKE 'p%'``. SQLite's LIKE is
+    case-insensitive and cannot use the (binary) index, so there the prefix becomes the range
+    ``p <= identifier < p'`` (``p'`` = ``p`` with its last character incremented).
+    """
+    if connection.vendor == "sqlite":
+        return Q(identifier__gte=prefix, identifier__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return Q(identifier__startswith=prefix)
 
 
 def ledger_for(sample: Sample) -> QuerySet:
