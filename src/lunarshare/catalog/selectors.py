@@ -219,15 +219,15 @@ def sample_search(*, mission: str | None = None, type: str | None = None, catego
 
 
 def _identifier_prefix(prefix: str) -> Q:
-    """Identifiers starting with ``prefix``, in a form the identifier index can serve.
+    """Identifiers starting with ``prefix`` as the index range ``prefix <= identifier < prefix'``
+    (``prefix'`` = ``prefix`` with its last character incremented).
 
-    PostgreSQL uses its ``varchar_pattern_ops`` index for ``LIKE 'p%'``. SQLite's LIKE is
-    case-insensitive and cannot use the (binary) index, so there the prefix becomes the range
-    ``p <= identifier < p'`` (``p'`` = ``p`` with its last character incremented).
+    Exact because identifiers compare by code point (SQLite ``BINARY``; ``COLLATE "C"`` on
+    PostgreSQL, migration 0006). Unlike ``LIKE 'p%'`` (case-insensitive on SQLite, so never
+    indexed there) the range can follow an equality on the first column of a composite index,
+    e.g. ``(status, identifier)``.
     """
-    if connection.vendor == "sqlite":
-        return Q(identifier__gte=prefix, identifier__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    return Q(identifier__startswith=prefix)
+    return Q(identifier__gte=prefix, identifier__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def ledger_for(sample: Sample) -> QuerySet:
