@@ -8,7 +8,7 @@ from lunarshare.testing.helpers import last_event
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [(old, new) for old, targets in Sample.TRANSITIONS.items() for new in targets]
+ALLOWED = [(old, new) for old, targets in Sample.TRANSITIONS.items() for new in sorted(targets)]
 FORBIDDEN = [(old, new) for old in Sample.Status for new in Sample.Status
              if old != new and new not in Sample.TRANSITIONS[old]]
 
