@@ -25,7 +25,7 @@ demo: install
 	DEBUG=1 $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
