@@ -25,35 +25,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-
-def _prepare_database(reuse: bool = False) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if reuse and url:
-        return f"postgresql ({url.rsplit('/', 1)[-1]}, reused)"
-    if not url:
-        os.environ["LUNARSHARE_DATA_DIR"] = tempfile.mkdtemp(prefix="lunarshare-bench-insights-")
-        return "sqlite (temporary file)"
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = config["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: a benchmark database's name must contain 'bench'")
-    with psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql ({name})"
+from _common import prepare_database  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 
 def _series_insert(model, count: int, exprs: dict[str, str], *, batch: int = 250_000) -> None:
@@ -297,7 +272,7 @@ def main() -> None:
                         help="measure again on the database a previous run built (PostgreSQL only; no rebuild)")
     args = parser.parse_args()
 
-    backend = _prepare_database(args.reuse)
+    backend = prepare_database("insights", reuse=args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lunarshare.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")
     import django

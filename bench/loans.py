@@ -25,14 +25,10 @@ import argparse
 import csv
 import datetime as dt
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _common import run_worker_per_database  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 
 def main() -> int:
@@ -43,42 +39,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.worker:
         return worker(args.scale)
-    status = 0
-    if args.db in ("postgres", "both"):
-        status |= run_postgres(args.scale)
-    if args.db in ("sqlite", "both"):
-        status |= run_sqlite(args.scale)
-    return status
-
-
-def run_postgres(scale: int) -> int:
-    import psycopg
-
-    base = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    server = base.rsplit("/", 1)[0]
-    name = f"lunarshare_bench_loans_{os.getpid()}"
-    try:
-        admin = psycopg.connect(server + "/postgres", autocommit=True)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL: skipped, no server at {server} ({exc})")
-        return 0
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return subprocess.call([sys.executable, __file__, "--scale", str(scale), "--worker", "postgresql"],
-                               env={**os.environ, "DATABASE_URL": f"{server}/{name}"})
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-def run_sqlite(scale: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="lunarshare-bench-") as folder:
-        path = Path(folder) / "bench.sqlite3"
-        return subprocess.call([sys.executable, __file__, "--scale", str(scale), "--worker", "sqlite"],
-                               env={**os.environ, "DATABASE_URL": f"sqlite:///{path}", "LUNARSHARE_DATA_DIR": folder,
-                                    "MEDIA_ROOT": folder})
+    return run_worker_per_database(__file__, "loans", args.scale, args.db)
 
 
 class Rollback(Exception):

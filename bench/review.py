@@ -30,37 +30,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import prepare_database  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 K = 3
 COUNTRIES = ["CN", "DE", "FR", "GB", "JP", "PK", "US", "IT", "AU", "CA", "IN", "BR"]
 TAGS = ["basalt", "regolith", "isotopes", "spectroscopy", "mineralogy", "geochronology", "space weathering",
         "volatiles", "magnetism", "petrology"]
-
-
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        os.environ["LUNARSHARE_DATA_DIR"] = tempfile.mkdtemp(prefix="lunarshare-bench-review-")
-        return "sqlite (temporary file)"
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = config["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: a benchmark database's name must contain 'bench'")
-    with psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql ({name})"
 
 
 def build(n_apps: int, n_reviewers: int, seed: int = 7) -> dict:
@@ -176,7 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 2,000 applications and 300 reviewers")
     args = parser.parse_args()
-    database = _prepare_database()
+    database = prepare_database("review")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lunarshare.settings")
     import django
 

@@ -30,41 +30,15 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _common import p95, prepare_database  # noqa: E402  (bench/ is the script's folder, first on sys.path)
 
 CODES = ["A11", "A12", "A14", "A15", "A16", "A17", "L16", "L20", "L24", "CE5", "CE6"]
 PROPERTIES = ["SiO2", "TiO2", "Al2O3", "FeO", "MgO", "CaO", "Mg#", "Pb-Pb age", "Ar-Ar age", "Rb-Sr age", "Th", "U"]
 KINDS = ["oxide"] * 6 + ["ratio"] + ["age"] * 3 + ["element"] * 2
 QUERY = {"missions": "A12,A15,CE5", "property": "TiO2"}
 
-
-def p95(values):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
-def setup_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        os.environ["LUNARSHARE_DATA_DIR"] = tempfile.mkdtemp(prefix="lunarshare-bench-science-")
-        return "SQLite (temporary file)"
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = config["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: a benchmark database's name must contain 'bench'")
-    with psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"PostgreSQL ({name})"
 
 
 def series(count: int, sql_select: str, table: str, columns: str, batch: int = 250_000) -> None:
@@ -210,7 +184,7 @@ def main() -> int:
                         help="keep the data of a previous run in the DATABASE_URL database (apply new migrations, re-time)")
     args = parser.parse_args()
 
-    backend = setup_database() if not args.reuse else f"PostgreSQL (reused {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]})"
+    backend = prepare_database("science", reuse=args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lunarshare.settings")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     import django
