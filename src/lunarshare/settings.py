@@ -262,3 +262,6 @@ LOGGING = {
 
 # --- LunarShare -------------------------------------------------------------------------
 SHARED_DATA_DIR = Path(os.environ.get("LUNARSHARE_SHARED_DATA", BASE_DIR.parents[2] / "shared" / "data"))
+# The science app's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite
+# ignores the extra columns and still uses the index, which is all the embedded default needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

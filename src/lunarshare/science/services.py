@@ -306,10 +306,11 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
         Measurement.objects.bulk_create(to_create, batch_size=2000)
         Measurement.objects.bulk_update(to_update, [*_COMPARED, "updated_at"], batch_size=2000)
         created, updated = len(to_create), len(to_update)
-        dataset.samples.add(*{row.sample_id for row in parsed.rows})
-        audit.record(actor=actor, verb="dataset.measurements_uploaded", obj=dataset,
-                     data={"filename": filename[:200], "sha256": digest, "rows": len(parsed.rows), "created": created,
-                           "updated": updated, "unchanged": unchanged})
+        if created or updated:  # a re-upload of the same file is not a state change: no event
+            dataset.samples.add(*{row.sample_id for row in parsed.rows})
+            audit.record(actor=actor, verb="dataset.measurements_uploaded", obj=dataset,
+                         data={"filename": filename[:200], "sha256": digest, "rows": len(parsed.rows), "created": created,
+                               "updated": updated, "unchanged": unchanged})
     return UploadResult(created=created, updated=updated, unchanged=unchanged)
 
 

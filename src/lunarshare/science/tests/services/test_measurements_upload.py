@@ -32,8 +32,10 @@ def test_uploading_the_same_file_again_changes_nothing(people):
     dataset = make_dataset(people.curator)
     upload(people.curator, dataset, *ROWS)
     before = list(Measurement.objects.order_by("pk").values())
+    first_event = last_event("dataset.measurements_uploaded")
     assert upload(people.curator, dataset, *ROWS).as_dict() == {"created": 0, "updated": 0, "unchanged": 3}
     assert list(Measurement.objects.order_by("pk").values()) == before
+    assert last_event() == first_event  # nothing changed, so nothing is audited
 
 
 def test_a_corrected_value_updates_its_row_in_place(people):
