@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from .models import Institution, Role
 from .validators import normalize_orcid, normalize_ror
@@ -21,7 +20,9 @@ class AffiliationForm(forms.Form):
         required=False, empty_label=_("— my institution is not in the list —"),
     )
     proposed_name = forms.CharField(label=_("Name of the institution you propose"), max_length=255, required=False)
-    proposed_country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+    # A callable, so the list is translated and sorted in the language of each request; a list
+    # built at import time froze some names (those django-countries resolves eagerly) in English.
+    proposed_country = forms.ChoiceField(label=_("Country"), choices=lambda: [("", "—"), *countries], required=False)
     proposed_ror_id = forms.CharField(
         label=_("ROR id (optional)"), max_length=40, required=False,
         help_text=_("The institution's identifier at ror.org, e.g. https://ror.org/0abcdef23."),
