@@ -10,7 +10,6 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 
-
 def _shrink(path: Path) -> None:
     """A 256-colour palette keeps the flat UI colours and makes the PNG several times smaller."""
     from PIL import Image
