@@ -130,8 +130,27 @@ def _edit(request, *, form, template, title, on_valid, cancel_url):
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
 
 
+# The edit views below hand the form its own copy of the object: a ModelForm writes the posted
+# values into its instance while validating, and the service needs the unchanged one to record
+# old and new values in the audit event.
+
+
 def _split(data: dict, *names: str) -> dict:
     return {name: data.pop(name) for name in names if name in data}
+
+
+def _post_action(request, obj, form, *, invalid_message, perform, success_message):
+    """A small officer action posted from a detail page: validate ``form``, call ``perform(cleaned_data)``,
+    report the outcome as a message and go back to ``obj``'s page."""
+    if not form.is_valid():
+        messages.error(request, invalid_message(form) if callable(invalid_message) else invalid_message)
+    else:
+        try:
+            perform(form.cleaned_data)
+            messages.success(request, success_message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(obj.get_absolute_url())
 
 
 @login_required
@@ -186,16 +205,10 @@ def agreement_edit(request, pk):
 def agreement_status(request, pk):
     _require(can_maintain_registry, request.user)
     agreement = _fetch(selectors.agreement_get, pk)
-    form = forms.AgreementStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a status."))
-    else:
-        try:
-            services.agreement_change_status(actor=request.user, agreement=agreement, **form.cleaned_data)
-            messages.success(request, _("The agreement's status was changed."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect(agreement.get_absolute_url())
+    return _post_action(
+        request, agreement, forms.AgreementStatusForm(request.POST), invalid_message=_("Choose a status."),
+        perform=lambda data: services.agreement_change_status(actor=request.user, agreement=agreement, **data),
+        success_message=_("The agreement's status was changed."))
 
 
 @login_required
@@ -203,16 +216,11 @@ def agreement_status(request, pk):
 def agreement_document(request, pk):
     _require(can_maintain_registry, request.user)
     agreement = _fetch(selectors.agreement_get, pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Give the document a title and attach a file or a link."))
-    else:
-        try:
-            services.agreement_add_document(actor=request.user, agreement=agreement, **form.cleaned_data)
-            messages.success(request, _("The document was added."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect(agreement.get_absolute_url())
+    return _post_action(
+        request, agreement, forms.DocumentForm(request.POST, request.FILES),
+        invalid_message=_("Give the document a title and attach a file or a link."),
+        perform=lambda data: services.agreement_add_document(actor=request.user, agreement=agreement, **data),
+        success_message=_("The document was added."))
 
 
 @login_required
@@ -248,16 +256,10 @@ def payload_edit(request, pk):
 def payload_status(request, pk):
     _require(can_maintain_registry, request.user)
     payload = _fetch(selectors.payload_get, pk)
-    form = forms.PayloadStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a status."))
-    else:
-        try:
-            services.payload_change_status(actor=request.user, payload=payload, **form.cleaned_data)
-            messages.success(request, _("The payload's status was changed."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect(payload.get_absolute_url())
+    return _post_action(
+        request, payload, forms.PayloadStatusForm(request.POST), invalid_message=_("Choose a status."),
+        perform=lambda data: services.payload_change_status(actor=request.user, payload=payload, **data),
+        success_message=_("The payload's status was changed."))
 
 
 @login_required
@@ -265,16 +267,11 @@ def payload_status(request, pk):
 def payload_datasets(request, pk):
     _require(can_maintain_registry, request.user)
     payload = _fetch(selectors.payload_get, pk)
-    form = forms.PayloadDatasetsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors["datasets"][0])
-    else:
-        try:
-            services.payload_link_datasets(actor=request.user, payload=payload, datasets=form.cleaned_data["datasets"])
-            messages.success(request, _("Saved."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect(payload.get_absolute_url())
+    return _post_action(
+        request, payload, forms.PayloadDatasetsForm(request.POST),
+        invalid_message=lambda form: form.errors["datasets"][0],
+        perform=lambda data: services.payload_link_datasets(actor=request.user, payload=payload, datasets=data["datasets"]),
+        success_message=_("Saved."))
 
 
 @login_required
