@@ -25,6 +25,14 @@ class CountedPagination(PageNumberPagination):
     max_page_size = 500
 
 
+def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:
+    """One page of ``queryset`` serialised in the ``count``/``next``/``results`` shape, for API
+    views that build their list by hand (selectors, per-user visibility)."""
+    paginator = CountedPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, **serializer_kwargs).data)
+
+
 def _first_message(detail) -> str:
     if isinstance(detail, dict):
         for key, value in detail.items():

@@ -14,7 +14,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lunarshare.api import CountedPagination
+from lunarshare.api import paginated_response
 from lunarshare.errors import NotFoundError, PermissionDeniedError
 from lunarshare.mass import MAX_MASS_UG
 
@@ -284,9 +284,7 @@ class LoanListApi(APIView):
             from .selectors import overdue_loans
 
             queryset = queryset.filter(pk__in=overdue_loans().values("pk"))
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(LoanOut(page, many=True).data)
+        return paginated_response(request, self, queryset, LoanOut)
 
 
 class LoanDetailApi(APIView):
@@ -489,9 +487,7 @@ class IncidentListApi(APIView):
         wanted = request.query_params.get("status")
         if wanted:
             queryset = queryset.filter(status=wanted)
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(IncidentOut(page, many=True).data)
+        return paginated_response(request, self, queryset, IncidentOut)
 
 
 class IncidentDetailApi(APIView):

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from lunarshare.accounts.models import Role
+from lunarshare.api import paginated_response
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
@@ -23,6 +24,7 @@ from . import selectors, services
 from .models import Application, Attachment, Review, Round, RuleDocument, SampleForm
 
 STAFF = (Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+
 
 
 class RolePermission(permissions.BasePermission):
@@ -291,11 +293,7 @@ class RoundViewSet(viewsets.ViewSet):
             "missions", "sample_sets__samples", "criteria", "compliance_rules")
         if request.query_params.get("status"):
             queryset = queryset.filter(status=request.query_params["status"])
-        from lunarshare.api import CountedPagination
-
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(RoundOut(page, many=True).data)
+        return paginated_response(request, self, queryset, RoundOut)
 
     @extend_schema(responses=RoundOut)
     def retrieve(self, request, pk=None):
@@ -578,8 +576,6 @@ class ApplicationViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ApplicationOut(many=True))
     def list(self, request):
-        from lunarshare.api import CountedPagination
-
         queryset = selectors.applications_visible_to(request.user).prefetch_related(
             "team", "funding", "methods", "items__sample_set", "attachments", "compliance_results__rule")
         for param in ("round", "status"):
@@ -588,9 +584,7 @@ class ApplicationViewSet(viewsets.ViewSet):
                 if param == "round" and not value.isdigit():
                     raise ValidationFailed(_("round must be a number."))
                 queryset = queryset.filter(**{param: value})
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset.order_by("-created_at", "-id"), request, view=self)
-        return paginator.get_paginated_response(ApplicationOut(page, many=True).data)
+        return paginated_response(request, self, queryset.order_by("-created_at", "-id"), ApplicationOut)
 
     @extend_schema(responses=ApplicationOut)
     def retrieve(self, request, pk=None):
@@ -695,14 +689,10 @@ class ReviewViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ReviewOut(many=True))
     def list(self, request):
-        from lunarshare.api import CountedPagination
-
         queryset = selectors.reviews_visible_to(request.user)
         if request.query_params.get("status"):
             queryset = queryset.filter(status=request.query_params["status"])
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset.order_by("-assigned_at", "-id"), request, view=self)
-        return paginator.get_paginated_response(ReviewOut(page, many=True).data)
+        return paginated_response(request, self, queryset.order_by("-assigned_at", "-id"), ReviewOut)
 
     @extend_schema(responses=ReviewOut)
     def retrieve(self, request, pk=None):

@@ -14,7 +14,7 @@ from rest_framework import parsers, permissions, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lunarshare.api import CountedPagination
+from lunarshare.api import paginated_response
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
@@ -164,9 +164,7 @@ class DatasetListCreateApi(APIView):
             request.user, q=request.query_params.get("q", "")[:200], mission=request.query_params.get("mission", "")[:8],
             loan=loan, status=request.query_params.get("status", ""),
         ).prefetch_related("samples")
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(DatasetOutput(page, many=True, context={"request": request}).data)
+        return paginated_response(request, self, queryset, DatasetOutput, context={"request": request})
 
     @extend_schema(operation_id="datasets_create", request=InputSerializer, responses={201: DatasetDetailOutput})
     def post(self, request):
@@ -253,9 +251,7 @@ class MeasurementListApi(APIView):
             request.user, mission=params.get("mission", "")[:200], property=params.get("property", "")[:60],
             sample=params.get("sample", "")[:64], dataset=dataset,
         )
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(MeasurementOutput(page, many=True).data)
+        return paginated_response(request, self, queryset, MeasurementOutput)
 
 
 def _int_param(params, name: str, default: int) -> int:
@@ -423,9 +419,7 @@ class PublicationListCreateApi(APIView):
             raise ValidationFailed(_("loan must be a number."))
         queryset = selectors.publications_list(q=request.query_params.get("q", "")[:200], loan=loan,
                                                sample=request.query_params.get("sample", "")[:64])
-        paginator = CountedPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(PublicationOutput(page, many=True, context=self._context(request)).data)
+        return paginated_response(request, self, queryset, PublicationOutput, context=self._context(request))
 
     @extend_schema(operation_id="publications_create", request=InputSerializer, responses={201: PublicationOutput})
     def post(self, request):
