@@ -7,16 +7,21 @@ BIN     = $(VENV)/bin
 PORT   ?= 8000
 export LUNARSHARE_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: install demo serve test test-fast bench lint messages clean
+.PHONY: install install-prod demo serve test test-fast bench lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# Production: runtime pins only (no test runner, browser driver or linter).
+install-prod: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/python scripts/compile_messages.py
+
+# Development: runtime pins plus the test and lint tools.
+install: install-prod
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 
 demo: install
 	DEBUG=1 $(BIN)/lunarshare migrate --no-input -v0
