@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import BilingualNameMixin, Institution
+from lunarshare.language import is_chinese
 from lunarshare.mass import format_mass
 
 
@@ -52,11 +53,7 @@ class Mission(BilingualNameMixin):
     @property
     def landing_site_local(self) -> str:
         """The landing site in the active language (Chinese when available and active)."""
-        from django.utils.translation import get_language
-
-        if (get_language() or "en").startswith("zh") and self.landing_site_zh:
-            return self.landing_site_zh
-        return self.landing_site
+        return (is_chinese() and self.landing_site_zh) or self.landing_site
 
 
 class StorageLocation(BilingualNameMixin):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import Institution
 from lunarshare.catalog.models import Mission
+from lunarshare.language import pick
 from lunarshare.mass import parse_mass
 
 from .models import Attachment, ComplianceRule, ConflictDeclaration, Round, RuleDocument, SampleForm
@@ -97,11 +98,8 @@ class ScreenForm(forms.Form):
 
     def __init__(self, *args, checklist=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language
-
-        zh = (get_language() or "en").startswith("zh")
         for line in checklist:
-            label = (line.get("label_zh") if zh else None) or line["label_en"]
+            label = pick(line, "label")
             self.fields[f"check_{line['key']}"] = forms.BooleanField(label=label, required=False)
         self.checklist_keys = [line["key"] for line in checklist]
 
