@@ -14,6 +14,11 @@ def is_chinese() -> bool:
     return (get_language() or "en").startswith("zh")
 
 
+def local(english: str, chinese: str) -> str:
+    """The value in the page's language, falling back to the other when it is empty."""
+    return (chinese or english) if is_chinese() else (english or chinese)
+
+
 def pick(obj, field: str) -> str:
     """``pick(round_, "title")`` → ``round_.title_zh`` on a Chinese page (else ``title_en``);
     ``obj`` may be a model instance or a dict (checklist lines, JSON rows)."""

@@ -91,6 +91,7 @@ VERB_PHRASES = {
     "sample.consumed": _("Material consumed"),
     "sample.written_off": _("Sample written off"),
     "sample.moved": _("Sample moved"),
+    "sample.described": _("Sample description changed"),
     "sample.status_changed": _("Sample status changed"),
     "sample.status_changed_bulk": _("Status of several samples changed"),
     "catalog.import_done": _("Catalogue import finished"),
@@ -126,6 +127,7 @@ VERB_PHRASES = {
     "application.rejected": _("Application rejected"),
     "review.assigned": _("Review assigned"),
     "review.conflict_declared": _("Reviewer declared a conflict of interest"),
+    "reviewer.conflict_declared": _("Reviewer declared a conflict of interest"),
     "review.scored": _("Review scored"),
     # loans
     "loan.created": _("Loan agreement drafted"),

@@ -1,0 +1,140 @@
+"""Words, never codes: every audit verb the code writes has a phrase, every choice a translated
+label, and the pages that show timelines, genealogy, loan items and compliance rules show
+phrases in the page's language, never ``snake_case`` codes or ``lunarshare.*`` verbs."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.db import models
+from django.test import Client
+from django.utils import translation
+
+import lunarshare
+from lunarshare.catalog.models import CustodyEvent
+from lunarshare.loans.models import ExtensionRequest
+from lunarshare.programs.models import ApplicationStatus, ComplianceRule
+from lunarshare.web.phrases import UNKNOWN_VERB, VERB_PHRASES, choice_label, verb_phrase
+
+SOURCE = Path(lunarshare.__file__).resolve().parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|lunarshare\.[a-z_]+\.[a-z_.]+")
+
+
+def _audit_verbs_in_code() -> tuple[set[str], set[str]]:
+    """Verbs passed to ``audit.record``: literal ones, and the f-string patterns (``a.b_{x}``)."""
+    literal, patterns = set(), set()
+    for path in SOURCE.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg != "verb":
+                    continue
+                if isinstance(keyword.value, ast.Constant):
+                    literal.add(keyword.value.value)
+                elif isinstance(keyword.value, ast.JoinedStr):
+                    patterns.add("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in keyword.value.values))
+    return literal, patterns
+
+
+# What each f-string verb expands to (the values the code can pass).
+DYNAMIC_VERBS = {
+    "sample.custody_{}": [f"sample.custody_{k}" for k in CustodyEvent.Kind.values],
+    "sample.custody_{}_bulk": [f"sample.custody_{k}_bulk" for k in CustodyEvent.Kind.values],
+    "application.{}": [f"application.{s}" for s in (ApplicationStatus.APPROVED, ApplicationStatus.REDUCED,
+                                                    ApplicationStatus.REJECTED)],
+    "loan.extension_{}": [f"loan.extension_{s}" for s in (ExtensionRequest.Status.GRANTED, ExtensionRequest.Status.REFUSED)],
+}
+
+
+def test_every_audit_verb_written_by_the_code_has_a_phrase():
+    literal, patterns = _audit_verbs_in_code()
+    assert len(literal) > 50, "the scan should find the services' verbs"
+    unknown_patterns = patterns - set(DYNAMIC_VERBS)
+    assert not unknown_patterns, f"new f-string verbs: list their values in DYNAMIC_VERBS: {unknown_patterns}"
+    verbs = literal | {v for pattern in patterns for v in DYNAMIC_VERBS[pattern]}
+    missing = sorted(v for v in verbs if v.removeprefix("lunarshare.") not in VERB_PHRASES)
+    assert not missing, f"add a phrase to web/phrases.py VERB_PHRASES for: {missing}"
+
+
+def test_a_verb_without_a_phrase_still_reads_as_words():
+    assert verb_phrase("lunarshare.loan.signed") == "Loan agreement signed"
+    assert verb_phrase("lunarshare.something.new_thing") == str(UNKNOWN_VERB)
+
+
+def _text_choices():
+    seen, stack = [], list(models.TextChoices.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("lunarshare."):
+            seen.append(cls)
+    return seen
+
+
+def test_every_status_type_and_kind_has_a_chinese_label():
+    choices = _text_choices()
+    assert len(choices) > 30
+    untranslated = []
+    with translation.override("zh-hans"):
+        for cls in choices:
+            for value, label in cls.choices:
+                if not CJK.search(str(label)) and not re.fullmatch(r"[A-Z0-9 .()\-/+]+", str(label)):
+                    untranslated.append(f"{cls.__qualname__}.{value}: {label}")
+    assert not untranslated, untranslated
+
+
+def test_choice_labels_follow_the_language():
+    assert choice_label("rock_chip", "sample_type") == "Rock chip"
+    with translation.override("zh-hans"):
+        assert CJK.search(choice_label("on_loan", "sample_status"))
+
+
+def test_compliance_rules_read_as_sentences_in_each_language(db):
+    from lunarshare.programs import compliance
+    from lunarshare.programs.tests.factories import make_round
+
+    round_ = make_round(rules=[(ComplianceRule.Type.LEGAL_REVIEW, compliance.preset_params("wolf_amendment")),
+                               (ComplianceRule.Type.MASS_LIMITS, {"per_form_ug": {"powder": 500_000}})])
+    wolf, limits = round_.compliance_rules.order_by("id")
+    assert str(wolf) == "Wolf Amendment legal review"
+    assert "United States" in wolf.description and "NASA" in wolf.description and "{" not in wolf.description
+    assert "500 mg of Powder" in limits.description
+    with translation.override("zh-hans"):
+        assert str(wolf) == "沃尔夫条款法律审查"
+        assert "美国" in wolf.description and "沃尔夫条款" in wolf.description
+        assert "粉末" in limits.description
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style|textarea|select)\b.*?</\1>", " ", html)
+    html = re.sub(r"(?s)<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_loan_and_sample_pages_show_phrases_not_codes(people, language):
+    from lunarshare.catalog.services import ChildSpec, sample_split
+    from lunarshare.loans.tests.factories import received_loan
+
+    loan = received_loan(people, masses=(40_000,))
+    parent = loan.parent_sample
+    sample_split(actor=people.curator, parent=parent, children=[ChildSpec(mass_ug=20_000, type="polished_section")],
+                 reason="thin sections for the demo")
+    client = Client()
+    client.force_login(people.curator)
+    expected = {"en": ["Material allocated", "Sample split into pieces"], "zh-hans": ["已分配样品", "样品已分样"]}[language]
+    pages = {f"/{language}/loans/{loan.pk}/": expected[0], f"/{language}/samples/{parent.identifier}/": expected[1]}
+    for url, phrase in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200
+        text = _visible_text(response.content.decode())
+        assert not CODE.findall(text), (url, CODE.findall(text))
+        assert phrase in text, url
