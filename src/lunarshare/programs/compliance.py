@@ -21,8 +21,8 @@ import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _, pgettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django_countries import countries as country_names
 
 from lunarshare.accounts.validators import normalize_orcid
