@@ -87,7 +87,7 @@ MISSIONS = [
       "http://english.spacechina.com/n17212/c3111999/content.html\n"
       "Landing coordinates 43.058° N, 51.916° W: Zhang et al. 2025, Appl. Surf. Sci. 702:163331.",
       "返回质量 1731 克：Wu 等，2024；Zhang 等，2025，Appl. Surf. Sci. 702:163331。\n"
-      "返回舱于 2020 年 12 月 17 日着陆地球：中国航天科技集团，"
+      "返回舱于 2020 年 12 月 17 日着陆地球：中国航天科技集团 "
       "http://english.spacechina.com/n17212/c3111999/content.html\n"
       "着陆坐标 北纬 43.058°、西经 51.916°：Zhang 等，2025，Appl. Surf. Sci. 702:163331。")),
     ("CE6", "Chang'e-6", "嫦娥六号", "CNSA", "2024-06-01", "2024-06-25", "South Pole–Aitken basin (far side)", "月球背面南极-艾特肯盆地",
@@ -97,8 +97,8 @@ MISSIONS = [
       "https://news.cgtn.com/news/2024-09-21/Chang-e-6-lunar-samples-from-moon-s-far-side-unveiled-1x57hdm2puE/share_amp.html\n"
       "Landing on the Moon 2 June 2024, Beijing time (1 June UTC). Landing coordinates not recorded: not verified "
       "from a source at hand.",
-      "返回质量 1935.3 克，2024 年 6 月 25 日返回：香港电台，"
-      "https://news.rthk.hk/rthk/en/component/k2/1759476-20240628.htm ；中国国际电视台（CGTN），"
+      "返回质量 1935.3 克，2024 年 6 月 25 日返回：香港电台 "
+      "https://news.rthk.hk/rthk/en/component/k2/1759476-20240628.htm ；中国国际电视台（CGTN） "
       "https://news.cgtn.com/news/2024-09-21/Chang-e-6-lunar-samples-from-moon-s-far-side-unveiled-1x57hdm2puE/share_amp.html\n"
       "北京时间 2024 年 6 月 2 日着陆月球（协调世界时 6 月 1 日）。着陆坐标未记录：手头没有可核实的来源。")),
 ]

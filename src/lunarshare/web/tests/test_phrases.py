@@ -138,3 +138,30 @@ def test_loan_and_sample_pages_show_phrases_not_codes(people, language):
         text = _visible_text(response.content.decode())
         assert not CODE.findall(text), (url, CODE.findall(text))
         assert phrase in text, url
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_mission_sources_are_citations_in_the_page_language(db, language):
+    from lunarshare.catalog.demo import _missions
+
+    _missions()
+    client = Client()
+    listing = _visible_text(client.get(f"/{language}/missions/").content.decode())
+    html = client.get(f"/{language}/missions/CE5/").content.decode()
+    text = _visible_text(html)
+    assert ".csv" not in text and "shared/data" not in text and "programme-facts" not in text
+    assert '<a href="http://english.spacechina.com/n17212/c3111999/content.html"' in html
+    if language == "zh-hans":
+        assert "国家航天局（CNSA）" in text and "返回质量 1731 克" in text
+        assert "苏联航天计划" in listing and "Soviet space programme" not in listing
+    else:
+        assert "Returned mass 1,731 g" in text and "Soviet space programme" in listing
+
+
+def test_the_demo_samples_have_chinese_descriptions(people):
+    from lunarshare.catalog.demo import change_rows, chinese_description
+
+    untranslated = [row["identifier"] for row in change_rows()
+                    if re.search(r"\b(?!NASA|FIB|Appl|Surf|Sci|JGR|Planets|Boschi|Zhang|Mo\b)[A-Za-z]{4,}",
+                                 re.sub(r"doi:\S+", "", chinese_description(row["description"])))]
+    assert not untranslated
