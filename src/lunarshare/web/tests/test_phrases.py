@@ -165,3 +165,30 @@ def test_the_demo_samples_have_chinese_descriptions(people):
                     if re.search(r"\b(?!NASA|FIB|Appl|Surf|Sci|JGR|Planets|Boschi|Zhang|Mo\b)[A-Za-z]{4,}",
                                  re.sub(r"doi:\S+", "", chinese_description(row["description"])))]
     assert not untranslated
+
+
+def test_the_catalogue_follows_the_glossary():
+    """docs/i18n.md: the agency is 航天局 (never 本机构, "this institution"), a round is 批次."""
+    from lunarshare.web.tests.test_translations import CATALOGUE, _read
+
+    strings = [m.string if isinstance(m.string, str) else " ".join(m.string) for m in _read(CATALOGUE) if m.id]
+    assert not [s for s in strings if "本机构" in s]
+    assert not [s for s in strings if "轮次" in s]
+
+
+@pytest.mark.parametrize(("language", "shown", "hidden"), [
+    ("en", "All sections are complete", "申请内容完整"),
+    ("zh-hans", "申请内容完整", "All sections are complete"),
+])
+def test_the_round_desk_speaks_one_language(people, language, shown, hidden):
+    from lunarshare.programs import compliance
+    from lunarshare.programs.tests.factories import make_round
+
+    round_ = make_round(rules=[(ComplianceRule.Type.LEGAL_REVIEW, compliance.preset_params("wolf_amendment"))])
+    client = Client()
+    client.force_login(people.officer)
+    html = client.get(f"/{language}/desk/rounds/{round_.pk}/").content.decode()
+    text = _visible_text(html)
+    assert shown in text and hidden not in text
+    assert '"countries"' not in html and "{'countries'" not in html  # rules as sentences, not parameters
+    assert ("Wolf Amendment legal review" if language == "en" else "沃尔夫条款法律审查") in text
