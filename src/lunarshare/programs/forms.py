@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lunarshare.accounts.models import Institution
 from lunarshare.catalog.models import Mission
 from lunarshare.language import pick
-from lunarshare.mass import parse_mass
+from lunarshare.mass import format_mass, parse_mass
 
 from .models import Attachment, ComplianceRule, ConflictDeclaration, Round, RuleDocument, SampleForm
 
@@ -118,7 +118,7 @@ class DecideForm(forms.Form):
         for item in self.items:
             self.fields[f"item_{item.pk}"] = MassField(
                 label=_("Approved mass for %(set)s (mg)") % {"set": item.sample_set.name}, required=False,
-                help_text=_("requested: %(mass)s; only used for a reduced approval") % {"mass": item.requested_mass_ug / 1000})
+                help_text=_("requested: %(mass)s; only used for a reduced approval") % {"mass": format_mass(item.requested_mass_ug)})
 
     def item_masses(self) -> list[dict]:
         rows = []

@@ -107,3 +107,18 @@ def deadline(value, round_):
         return ""
     zone = zone_from_name(getattr(round_, "timezone", None)) or timezone.get_default_timezone()
     return _time_element(value, zone, date_only=False, local=True)
+
+
+@register.filter(name="quantity")
+def quantity_filter(value):
+    """A measured value as recorded, without padding or exponent: ``10.5`` stays "10.5" beside
+    "11" (``floatformat:-4`` would print "10.5000"), ``Decimal("1E+1")`` is "10"."""
+    from decimal import InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    return format(number, "f")
