@@ -213,7 +213,7 @@ def change_rows() -> list[dict]:
     rows.append(_row("CE5C0400YJFM009", "CE5", "CE5C0400", "powder", "research", 20_000, f"Powder lot — {DEMO}", PREP))
     rows.append(_row("CE5C0400YJFM00901", "CE5", "CE5C0400YJFM009", "powder", "research", 500,
                      "Scooped surface soil powder, 500 mg: real code and mass as used by Zhang et al. 2025, "
-                     "Appl. Surf. Sci. 702:163331 (change_samples.csv)", PREP))
+                     "Appl. Surf. Sci. 702:163331", PREP))
     for n, mg in enumerate([20, 25, 30, 40, 50, 50, 60, 75, 80, 100, 100, 120, 150, 200, 250, 300, 35, 45], start=2):
         rows.append(_row(f"CE5C0400YJFM009{n:02d}", "CE5", "CE5C0400YJFM009", "powder", "research", mg,
                          f"Scooped soil powder — {DEMO}", PREP))
@@ -230,8 +230,8 @@ def change_rows() -> list[dict]:
         rows.append(_row(f"CE5C0400YJYX{n:03d}", "CE5", "CE5C0400", "rock_chip", "research", mg,
                          f"Rock chip (lent whole) — {DEMO}; batch-1 chips total 868.8 mg", PREP))
     rows.append(_row("CE5C0000YJYX048", "CE5", "CE5C0000", "rock_chip", "research", "17.6",
-                     "Basalt clast, 17.6 mg: real code and mass as in Boschi et al. 2023, JGR Planets, doi:10.1029/2022JE007627 "
-                     "(change_samples.csv)", PREP))
+                     "Basalt clast, 17.6 mg: real code and mass as in Boschi et al. 2023, JGR Planets, doi:10.1029/2022JE007627",
+                     PREP))
     for n, mg in enumerate(["12.5", "21.0", "9.8", "15.3", "30.2"], start=40):
         rows.append(_row(f"CE5C0000YJYX{n:03d}", "CE5", "CE5C0000", "rock_chip", "research", mg,
                          f"Basalt clast — {DEMO}", PREP))
@@ -320,15 +320,13 @@ DESCRIPTION_PHRASES_ZH = sorted({
     "(museum accession GB93484; programme-facts 1.4). Identifier is demo.":
         "“月壤001”，公益样品，正好 100 克，自 2021 年 2 月 27 日起在中国国家博物馆展出（馆藏号 GB93484）。编号为演示数据。",
     "Powder lot": "粉末样品批次",
-    "Scooped surface soil powder, 500 mg: real code and mass as used by Zhang et al. 2025, Appl. Surf. Sci. 702:163331 "
-    "(change_samples.csv)": "铲取的表层土壤粉末，500 毫克：真实编号与质量，见 Zhang 等 2025，Appl. Surf. Sci. 702:163331",
+    "Scooped surface soil powder, 500 mg: real code and mass as used by Zhang et al. 2025, Appl. Surf. Sci. 702:163331": "铲取的表层土壤粉末，500 毫克：真实编号与质量，见 Zhang 等 2025，Appl. Surf. Sci. 702:163331",
     "Scooped soil powder": "铲取土壤粉末",
     "Soil grains <50 µm; real code as quoted for Mo et al. 2022 (FIB foils -G1, -G2). ":
         "粒径小于 50 微米的土壤颗粒；真实编号，见 Mo 等 2022 的引用（FIB 薄片 -G1、-G2）。",
     "Polished section (lent whole)": "光片（整件借出）",
     "Rock chip (lent whole)": "岩屑（整件借出）",
-    "Basalt clast, 17.6 mg: real code and mass as in Boschi et al. 2023, JGR Planets, doi:10.1029/2022JE007627 "
-    "(change_samples.csv)": "玄武岩岩屑，17.6 毫克：真实编号与质量，见 Boschi 等 2023，JGR Planets，doi:10.1029/2022JE007627",
+    "Basalt clast, 17.6 mg: real code and mass as in Boschi et al. 2023, JGR Planets, doi:10.1029/2022JE007627": "玄武岩岩屑，17.6 毫克：真实编号与质量，见 Boschi 等 2023，JGR Planets，doi:10.1029/2022JE007627",
     "Basalt clast": "玄武岩岩屑",
     "Drilled powder lot": "钻取粉末样品批次",
     "Drilled material powder": "钻取样品粉末",
