@@ -192,3 +192,21 @@ def test_the_round_desk_speaks_one_language(people, language, shown, hidden):
     assert shown in text and hidden not in text
     assert '"countries"' not in html and "{'countries'" not in html  # rules as sentences, not parameters
     assert ("Wolf Amendment legal review" if language == "en" else "沃尔夫条款法律审查") in text
+
+
+@pytest.mark.parametrize(("language", "phrases"), [
+    ("en", ["Material allocated", "Rock chip"]),
+    ("zh-hans", ["已分配样品", "岩屑"]),
+])
+def test_a_curator_reads_the_loan_timeline_in_words(page, people, language, phrases):
+    from lunarshare.loans.tests.factories import received_loan
+    from lunarshare.testing.helpers import browser_login
+
+    loan = received_loan(people, masses=(40_000,))
+    loan.items.update(form="rock_chip")
+    browser_login(page, people.curator.username, language=language)
+    page.goto(f"{page.base_url}/{language}/loans/{loan.pk}/")
+    text = page.locator("main").inner_text()
+    for phrase in phrases:
+        assert phrase in text
+    assert not CODE.findall(text), CODE.findall(text)
