@@ -7,6 +7,12 @@ from .models import AffiliationRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """allauth's rate limits count against the same address as the API's (see security.client_ip)."""
+        from .security import client_ip
+
+        return client_ip(request)
+
     def get_login_redirect_url(self, request):
         user = request.user
         if user.is_authenticated and not user.institution_id and not AffiliationRequest.objects.filter(
