@@ -255,7 +255,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a "kind" field; name this enum explicitly so the schema (and so
     # `check --deploy`, which builds it) has no naming-collision warning.
-    "ENUM_NAME_OVERRIDES": {"RoundKindEnum": "lunarshare.programs.models.Round.Kind"},
+    "ENUM_NAME_OVERRIDES": {"RoundKindEnum": "lunarshare.programs.models.Round.Kind",
+                            "RoleEnum": "lunarshare.accounts.models.Role"},
 }
 
 # --- Security (production values when DEBUG is off) --------------------------------------

@@ -169,20 +169,20 @@ class TokenList(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class TokenCreateInputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     @extend_schema(responses={200: TokenOutput(many=True)}, summary="Your API tokens")
     def get(self, request):
         return Response(TokenOutput(token_list_for(request.user), many=True, context={"request": request}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: TokenLogin.OutputSerializer},
+    @extend_schema(request=TokenCreateInputSerializer, responses={201: TokenLogin.OutputSerializer},
                    summary="A new API token for the signed-in session")
     def post(self, request):
         if isinstance(request.auth, ApiToken):
             raise PermissionDeniedError(_("A token cannot create tokens: sign in with your password."),
                                         code="session_required")
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token, key = token_create(actor=request.user, name=data.validated_data.get("name", ""),
                                   second_factor=has_totp(request.user))
@@ -318,7 +318,7 @@ class RoleRequestList(OfficerOnlyMixin, APIView):
     """``GET``: role requests (``?status=requested`` by default). ``POST {"user", "role", "reason"}``:
     ask that a person be given a power role; a second officer approves."""
 
-    class InputSerializer(serializers.Serializer):
+    class RoleRequestInputSerializer(serializers.Serializer):
         user = serializers.IntegerField(min_value=1)
         role = serializers.ChoiceField(choices=Role.choices)
         reason = serializers.CharField(max_length=2000)
@@ -330,9 +330,9 @@ class RoleRequestList(OfficerOnlyMixin, APIView):
             raise ValidationFailed(_("Unknown status “%(value)s”.") % {"value": status}, field="status")
         return Response(RoleRequestOutput(role_requests(status=status), many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: RoleRequestOutput}, summary="Ask for a power role")
+    @extend_schema(request=RoleRequestInputSerializer, responses={201: RoleRequestOutput}, summary="Ask for a power role")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.RoleRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         person = person_get_for_officer(request.user, data.validated_data["user"])
         grant_request = role_grant_request(actor=request.user, user=person, role=data.validated_data["role"],
@@ -343,14 +343,15 @@ class RoleRequestList(OfficerOnlyMixin, APIView):
 class RoleRequestDecision(OfficerOnlyMixin, APIView):
     """``POST .../<id>/approve/``, ``.../reject/`` (``note`` required) or ``.../cancel/``."""
 
-    class InputSerializer(serializers.Serializer):
+    class RoleDecisionInputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={200: RoleRequestOutput}, summary="Decide a role request")
+    @extend_schema(request=RoleDecisionInputSerializer, responses={200: RoleRequestOutput},
+                   summary="Decide a role request", operation_id="role_request_decide")
     def post(self, request, pk, decision):
         if decision not in ("approve", "reject", "cancel"):
             raise NotFoundError(_("Not found."))
-        data = self.InputSerializer(data=request.data)
+        data = self.RoleDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         grant_request = role_request_get_for_officer(request.user, pk)
         note = data.validated_data.get("note", "")

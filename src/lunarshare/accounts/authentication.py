@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
@@ -38,3 +40,13 @@ class TokenAuthentication(KnoxTokenAuthentication):
             type(auth_token).objects.filter(pk=auth_token.pk).update(last_used_at=now)
             auth_token.last_used_at = now
         return user, auth_token
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the header: ``Authorization: Token <key>``."""
+
+    target_class = "lunarshare.accounts.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
