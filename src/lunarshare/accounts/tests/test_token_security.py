@@ -270,3 +270,44 @@ class TestAdduserAccountsGetTokens:
         call_command("adduser", "operator1", "--role", "applicant")
         response = get_token(api_client, "operator1")
         assert response.status_code == 200 and response.json()["token"]
+
+
+class TestTheProfilePageManagesTokens:
+    def test_a_token_is_made_shown_once_listed_and_revoked(self, people, client, api_client):
+        client.force_login(people.alice)
+        made = client.post("/en/profile/tokens/", {"name": "lab laptop"})
+        page = made.content.decode()
+        token = ApiToken.objects.get(user=people.alice)
+        key = page.split('id="token-key" type="text" readonly value="')[1].split('"')[0]
+        assert "shown only this once" in page and len(key) == 64
+        assert reweigh_like_call(api_client, key).json()["username"] == "alice"
+        profile = client.get("/en/profile/").content.decode()
+        assert "lab laptop" in profile and key not in profile and "Revoke" in profile
+        client.post(f"/en/profile/tokens/{token.pk}/revoke/", follow=True)
+        assert not ApiToken.objects.exists()
+        assert reweigh_like_call(api_client, key).status_code == 401
+
+    def test_the_token_list_reads_in_chinese(self, people, client):
+        client.force_login(people.alice)
+        client.post("/zh-hans/profile/tokens/", {"name": "集群"})
+        page = client.get("/zh-hans/profile/").content.decode()
+        assert "API 令牌" in page and "集群" in page and "撤销" in page
+
+    def test_a_nameless_token_is_refused_with_a_message(self, people, client):
+        client.force_login(people.alice)
+        response = client.post("/en/profile/tokens/", {"name": ""}, follow=True)
+        assert "Give the token a name" in response.content.decode() and not ApiToken.objects.exists()
+
+    def test_nobody_revokes_someone_elses_token_on_the_page(self, people, client):
+        client.force_login(people.alice)
+        client.post("/en/profile/tokens/", {"name": "mine"})
+        client.force_login(people.bob)
+        token = ApiToken.objects.get()
+        assert client.post(f"/en/profile/tokens/{token.pk}/revoke/").status_code == 404
+        assert ApiToken.objects.exists()
+
+    def test_last_use_is_recorded(self, people, api_client):
+        key = get_token(api_client, "alice").json()["token"]
+        assert ApiToken.objects.get().last_used_at is None
+        reweigh_like_call(api_client, key)
+        assert ApiToken.objects.get().last_used_at is not None
