@@ -34,7 +34,9 @@ def totp_for(user):
 
 
 def get_token(client, username, **extra):
-    return client.post(TOKEN_URL, {"username": username, "password": PASSWORD, **extra}, format="json")
+    """``otp``/``name`` go in the body; ``HTTP_*``/``REMOTE_ADDR`` are request headers."""
+    meta = {key: extra.pop(key) for key in list(extra) if key.startswith(("HTTP_", "REMOTE_"))}
+    return client.post(TOKEN_URL, {"username": username, "password": PASSWORD, **extra}, format="json", **meta)
 
 
 def reweigh_like_call(client, token):
