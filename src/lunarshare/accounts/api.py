@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
@@ -16,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-import rules
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -25,14 +25,25 @@ from rest_framework.views import APIView
 from lunarshare.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 
 from .models import ApiToken, Institution, Role, RoleGrantRequest, User
+from .rules import can_apply
 from .security import REFUSALS, client_ip, has_totp, second_factor_refusal
-from .selectors import person_get_for_officer, role_request_get_for_officer, role_requests, token_list_for
+from .selectors import (
+    institution_list,
+    institution_search_q,
+    person_get_for_officer,
+    role_request_get_for_officer,
+    role_requests,
+    token_list_for,
+)
 from .services import (
-    role_grant_approve, role_grant_cancel, role_grant_reject, role_grant_request, role_revoke, token_create,
+    role_grant_approve,
+    role_grant_cancel,
+    role_grant_reject,
+    role_grant_request,
+    role_revoke,
+    token_create,
     token_revoke,
 )
-from .rules import can_apply
-from .selectors import institution_list, institution_search_q
 
 # --- Token login --------------------------------------------------------------------------------
 

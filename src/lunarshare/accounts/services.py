@@ -6,6 +6,7 @@ demo loader. Web pages and the API always pass the signed-in person.
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,14 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
-import rules
 
 from lunarshare import audit
 from lunarshare.errors import ConflictError, PermissionDeniedError, ValidationFailed, check_transition
 
 from .authentication import password_fingerprint
 from .models import (
-    POWER_ROLES, AffiliationRequest, ApiToken, Institution, Notification, Role, RoleGrant, RoleGrantRequest, User,
+    POWER_ROLES,
+    AffiliationRequest,
+    ApiToken,
+    Institution,
+    Notification,
+    Role,
+    RoleGrant,
+    RoleGrantRequest,
+    User,
 )
 from .notify import notify_on_commit
 from .rules import is_officer

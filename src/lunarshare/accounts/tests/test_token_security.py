@@ -109,7 +109,7 @@ class TestTheIssueScenario:
         assert sample.mass_ug == 10_000
 
     def test_the_token_with_the_code_reweighs(self, people, api_client):
-        sample = self._sample()
+        self._sample()
         code = totp_for(people.curator)
         key = get_token(api_client, "cura", otp=code()).json()["token"]
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -6,7 +6,11 @@ from django.test import RequestFactory
 
 from lunarshare.accounts.models import Role, RoleGrant, RoleGrantRequest, User
 from lunarshare.accounts.services import (
-    role_grant, role_grant_approve, role_grant_cancel, role_grant_reject, role_grant_request,
+    role_grant,
+    role_grant_approve,
+    role_grant_cancel,
+    role_grant_reject,
+    role_grant_request,
 )
 from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed
 from lunarshare.testing.factories import UserFactory
