@@ -2,23 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from lunarshare.admin_readonly import ReadOnlyAdminMixin
 from lunarshare.errors import DomainError
 
 from .models import AffiliationRequest, ApiToken, Institution, RoleGrant, RoleGrantRequest, User
-
-
-class ReadOnlyAdminMixin:
-    """Shown, never added, changed or deleted here: these rows change only through the services
-    (officer pages, API, ``lunarshare`` commands), which check the actor and write the audit event."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RoleGrantInline(ReadOnlyAdminMixin, admin.TabularInline):

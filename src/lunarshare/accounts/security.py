@@ -70,8 +70,11 @@ def second_factor_refusal(user, *, token=None, otp: str | None = None, issuing: 
     """
     if user is None or not user.is_authenticated:
         return None
-    totp = has_totp(user)
-    if not totp:
+    if token is None and not issuing:
+        # A web session (pages and session API calls): only the set-up rule can refuse, and
+        # only staff it applies to cost a query.
+        return "mfa_setup_required" if must_use_second_factor(user) and not has_totp(user) else None
+    if not has_totp(user):
         return "mfa_setup_required" if must_use_second_factor(user) else None
     if token is not None and not token.second_factor:
         return "token_without_second_factor"
