@@ -313,3 +313,17 @@ class TestTheProfilePageManagesTokens:
         assert ApiToken.objects.get().last_used_at is None
         reweigh_like_call(api_client, key)
         assert ApiToken.objects.get().last_used_at is not None
+
+
+class TestThePlainTextTokensAreMigratedAway:
+    def test_the_old_table_and_its_keys_are_dropped(self, db):
+        import importlib
+
+        from django.db import connection
+
+        migration = importlib.import_module("lunarshare.accounts.migrations.0004_drop_plaintext_and_unused_token_tables")
+        with connection.schema_editor() as editor:
+            editor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)")
+            editor.execute("INSERT INTO authtoken_token VALUES ('1d061c99a91e8fa86801b27cef9e8fc55a53e6cf', 1)")
+            migration.drop_plaintext_tokens(None, editor)
+        assert "authtoken_token" not in connection.introspection.table_names()
