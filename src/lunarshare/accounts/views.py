@@ -24,6 +24,7 @@ from . import selectors, services
 from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm, RoleRequestForm, TokenForm
 from .models import POWER_ROLES, AffiliationRequest, Role, RoleGrantRequest
 from .rules import can_apply, is_officer
+from .security import has_totp
 
 
 def officer_required(view):
@@ -83,8 +84,6 @@ def token_create(request):
     if not form.is_valid():
         messages.error(request, _("Give the token a name of at most 100 characters."))
         return redirect("accounts:profile")
-    from .security import has_totp
-
     try:
         token, key = services.token_create(actor=request.user, name=form.cleaned_data["name"],
                                            second_factor=has_totp(request.user))
@@ -231,7 +230,7 @@ def person_detail(request, pk):
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person.html", {
         "person": person, "roles": sorted(Role(r).label for r in person.role_set), "form": form,
-        "requests": selectors.role_requests(status="", user=person), "reject_form": RejectForm(),
+        "requests": selectors.role_requests(status="", user=person),
     })
 
 
@@ -240,7 +239,7 @@ def role_requests(request):
     """The officers' queue of role requests waiting for a second officer."""
     _officer_only_or_404(request)
     return render(request, "accounts/role_requests.html", {
-        "requests": selectors.role_requests(status=RoleGrantRequest.Status.REQUESTED), "reject_form": RejectForm(),
+        "requests": selectors.role_requests(status=RoleGrantRequest.Status.REQUESTED),
     })
 
 
