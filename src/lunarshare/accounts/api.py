@@ -26,7 +26,7 @@ from lunarshare.errors import NotFoundError, PermissionDeniedError, ValidationFa
 
 from .models import ApiToken, Institution, Role, RoleGrantRequest, User
 from .rules import can_apply
-from .security import REFUSALS, client_ip, has_totp, second_factor_refusal
+from .security import REFUSALS, account_for_login, client_ip, has_totp, second_factor_refusal
 from .selectors import (
     institution_list,
     institution_search_q,
@@ -61,18 +61,6 @@ class TokenLoginThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def _find_account(login: str) -> User | None:
-    """The account a typed username or e-mail address names (the same one whichever is typed)."""
-    login = login.strip()
-    user = User.objects.filter(username__iexact=login).first()
-    if user is None and "@" in login:
-        from allauth.account.models import EmailAddress
-
-        address = EmailAddress.objects.filter(email__iexact=login).select_related("user").first()
-        user = address.user if address else User.objects.filter(email__iexact=login).first()
-    return user
 
 
 class FailedTokenLogins:
@@ -135,7 +123,7 @@ class TokenLogin(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         login = data.validated_data["username"]
-        failures = FailedTokenLogins(request, _find_account(login))
+        failures = FailedTokenLogins(request, account_for_login(login))
         failures.check()
         user = authenticate(request._request, username=login, password=data.validated_data["password"])
         if user is None:

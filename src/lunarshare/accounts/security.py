@@ -34,6 +34,23 @@ def client_ip(request) -> str:
     return remote
 
 
+def account_for_login(login: str):
+    """The account a typed username or e-mail address names (the same one whichever is typed),
+    or None. Failed-login counters key on it so that one account has one counter."""
+    from allauth.account.models import EmailAddress
+
+    from .models import User
+
+    login = (login or "").strip()
+    if not login:
+        return None
+    user = User.objects.filter(username__iexact=login).first()
+    if user is None and "@" in login:
+        address = EmailAddress.objects.filter(email__iexact=login).select_related("user").first()
+        user = address.user if address else User.objects.filter(email__iexact=login).first()
+    return user
+
+
 def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 

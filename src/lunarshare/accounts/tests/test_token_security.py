@@ -193,6 +193,19 @@ class TestThrottlesKeyOnTheRealClient:
         assert get_token(api_client, "bob", REMOTE_ADDR="203.0.113.10").status_code == 200
 
 
+class TestTheWebLoginLockoutCountsPerAccount:
+    def test_alternating_username_and_email_on_the_login_form_locks_the_account(self, people, client):
+        for attempt in range(5):
+            login = "alice" if attempt % 2 else people.alice.email.upper()
+            client.post("/en/accounts/login/", {"login": login, "password": "guess"}, REMOTE_ADDR=f"198.51.100.{attempt}")
+        response = client.post("/en/accounts/login/", {"login": "alice", "password": PASSWORD},
+                               REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+        assert "Too many failed login attempts" in response.content.decode()
+        other = client.post("/en/accounts/login/", {"login": "bob", "password": PASSWORD}, REMOTE_ADDR="203.0.113.10")
+        assert other.status_code == 302
+
+
 class TestTokensPeopleManage:
     def test_the_key_is_stored_only_as_a_digest_and_expires_after_the_setting(self, people, api_client, settings):
         response = get_token(api_client, "alice", name="laptop")
