@@ -105,9 +105,11 @@ class RulePermission(permissions.BasePermission):
     message = gettext_lazy("You are not allowed to do this.")
 
     def has_permission(self, request, view) -> bool:
-        action = getattr(view, "action", None) or request.method.lower()
-        if action == "options":
-            return True
+        method = request.method.lower()
+        action_map = getattr(view, "action_map", None)
+        if method == "options" or (method not in action_map if action_map is not None else not hasattr(view, method)):
+            return True  # DRF answers 405 for a method the view does not have
+        action = getattr(view, "action", None) or method
         if action == "head":
             action = "get"
         perm = declared_rule(type(view), action)

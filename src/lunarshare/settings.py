@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
-    "lunarshare.web.errors.DomainErrorMiddleware",
+    "lunarshare.web_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lunarshare.urls"

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, permissions, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from lunarshare.errors import PermissionDeniedError, ValidationFailed
+from lunarshare.permissions import PUBLIC
 
 from .models import Institution, Role
 from .rules import can_apply
@@ -71,7 +72,7 @@ class TokenLogin(APIView):
     per username (see :class:`FailedTokenLogins`)."""
 
     authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"post": PUBLIC}
     throttle_classes = [TokenLoginThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -142,7 +143,7 @@ class InstitutionFilter(filters.FilterSet):
 class InstitutionList(generics.ListAPIView):
     """Confirmed institutions (institutions proposed by people signing up appear once an officer confirms them)."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = InstitutionOutput
     filterset_class = InstitutionFilter
 
@@ -151,7 +152,7 @@ class InstitutionList(generics.ListAPIView):
 
 
 class InstitutionDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = InstitutionOutput
 
     def get_queryset(self):
@@ -175,7 +176,7 @@ class MeOutput(serializers.Serializer):
 
 
 class Me(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in"}
 
     @extend_schema(responses={200: MeOutput}, summary="The signed-in user, their roles and institution")
     def get(self, request):

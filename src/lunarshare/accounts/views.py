@@ -6,60 +6,33 @@ models themselves.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.permissions import rule_required
+from lunarshare.web_errors import refused_to
 
 from . import selectors, services
 from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm
 from .models import AffiliationRequest, Role
-from .rules import can_apply, is_officer
-
-
-def officer_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_officer(request.user):
-            raise PermissionDenied(_("Only programme officers may see this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _fetch(selector, *args):
-    try:
-        return selector(*args)
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from None
+from .rules import can_apply
 
 
 def _run(http_request, service, success_message: str, /, **kwargs) -> bool:
-    """Call ``service(actor=<the signed-in person>, **kwargs)``; show success or the refusal as a message."""
-    try:
-        service(actor=http_request.user, **kwargs)
-    except DomainError as exc:
-        messages.error(http_request, str(exc.message))
-        return False
+    """Call ``service(actor=<the signed-in person>, **kwargs)`` and show the success; a refusal
+    is shown by ``DomainErrorMiddleware`` on the page the person came from."""
+    service(actor=http_request.user, **kwargs)
     messages.success(http_request, success_message)
     return True
 
 
 # --- The person's own pages -----------------------------------------------------------------
 
-@login_required
+@rule_required("accounts.signed_in")
 def profile(request):
     user = request.user
     initial = {"display_name": user.display_name, "orcid": user.orcid, "expertise": ", ".join(user.expertise or []),
@@ -74,7 +47,7 @@ def profile(request):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def affiliation(request):
     user = request.user
     latest = selectors.latest_affiliation_request(user)
@@ -95,34 +68,30 @@ def affiliation(request):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def notifications(request):
     queryset = request.user.notifications.all()
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page, "unread": queryset.filter(read_at=None).count()})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("accounts:notifications")
 def notifications_mark_read(request):
     ids = request.POST.getlist("notification")
     try:
         ids = [int(pk) for pk in ids] if ids else None
     except ValueError:
         ids = []
-    try:
-        count = services.notification_mark_read(actor=request.user, notification_ids=ids)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if count:
-            messages.success(request, _("Marked as read."))
+    if services.notification_mark_read(actor=request.user, notification_ids=ids):
+        messages.success(request, _("Marked as read."))
     return redirect("accounts:notifications")
 
 
 # --- Officers -------------------------------------------------------------------------------
 
-@officer_required
+@rule_required("accounts.manage_people")
 def officer_people(request):
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -135,19 +104,21 @@ def officer_people(request):
     })
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def affiliation_confirm(request, pk):
-    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    affiliation_request = selectors.affiliation_request_get_for_user(request.user, pk)
     _run(request, services.affiliation_confirm, _("Affiliation confirmed: %(user)s may now apply.")
          % {"user": affiliation_request.user}, request=affiliation_request, note=request.POST.get("note", ""))
     return redirect("accounts:officer-people")
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def affiliation_reject(request, pk):
-    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    affiliation_request = selectors.affiliation_request_get_for_user(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the request is rejected."))
@@ -157,10 +128,11 @@ def affiliation_reject(request, pk):
     return redirect("accounts:officer-people")
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def person_roles(request, pk):
-    person = _fetch(selectors.person_get_for_officer, request.user, pk)
+    person = selectors.person_get_for_officer(request.user, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))

@@ -5,7 +5,8 @@ Views call services and let their refusals propagate; this middleware answers th
 * ``NotFoundError`` → the 404 page (what a person may not see does not exist for them);
 * ``PermissionDeniedError`` → the 403 page;
 * any other ``DomainError`` on a POST → the message on the page the person came from (a
-  same-site ``Referer``, else the same address);
+  same-site ``Referer``, else the page the view names with :func:`refused_to`, else the same
+  address);
 * any other ``DomainError`` on a GET → a page with the message and the error's status (400/409).
 
 Nothing has changed when a service raises, so redirecting back is always safe.
@@ -17,9 +18,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+
+
+def refused_to(url_name: str, *kwarg_names: str):
+    """Name the page a POST-only view sends a refused person back to when the browser sent no
+    ``Referer`` (``@refused_to("loans:detail", "pk")`` reverses with the URL's ``pk``)."""
+    def decorator(view):
+        view.refused_to = (url_name, kwarg_names)
+        return view
+    return decorator
 
 
 def back_url(request) -> str:
@@ -28,6 +39,11 @@ def back_url(request) -> str:
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
         return referer
+    match = request.resolver_match
+    target = getattr(match.func, "refused_to", None) if match else None
+    if target:
+        url_name, kwarg_names = target
+        return reverse(url_name, kwargs={name: match.kwargs[name] for name in kwarg_names})
     return request.get_full_path()
 
 
