@@ -113,6 +113,7 @@ class RulePermission(permissions.BasePermission):
         if action == "head":
             action = "get"
         perm = declared_rule(type(view), action)
+        self.message = getattr(view, "permission_message", None) or self.message
         if perm is None:
             return False
         if perm == PUBLIC:

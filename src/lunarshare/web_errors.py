@@ -65,3 +65,14 @@ class DomainErrorMiddleware:
             messages.error(request, str(exception.message))
             return redirect(back_url(request))
         return render(request, "web/domain_error.html", {"message": exception.message}, status=exception.http_status)
+
+
+def run_in_form(form, call):
+    """Call ``call()`` (one service) for a form page; a refusal becomes the form's error and the
+    page is shown again with what the person typed. Returns the result, or None when refused:
+    ``form.is_valid()`` is False afterwards."""
+    try:
+        return call()
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return None
