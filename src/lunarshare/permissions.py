@@ -55,7 +55,17 @@ def require(actor, perm: str, obj: Any = None, *, message: Any = None) -> None:
 def needs_object(perm: str) -> bool:
     """True when the rule's predicate reads the object (it takes two arguments): such a rule is
     decided by the service once the object is fetched, not at the door."""
-    return rules.permissions.permissions[perm].num_args > 1
+    return _arity(rules.permissions.permissions[perm]) > 1
+
+
+def _arity(predicate) -> int:
+    """How many arguments a predicate reads. ``a & b``, ``a | b`` and ``~a`` are closures over
+    their parts (``rules`` gives them no count of their own), so look inside."""
+    if not predicate.var_args:
+        return predicate.num_args
+    parts = [cell.cell_contents for cell in predicate.fn.__closure__ or ()
+             if isinstance(cell.cell_contents, rules.Predicate)]
+    return max((_arity(part) for part in parts), default=predicate.num_args)
 
 
 # --- Web views ----------------------------------------------------------------------------------

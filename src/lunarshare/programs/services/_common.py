@@ -8,27 +8,19 @@ from django.utils.translation import gettext as _
 from lunarshare.accounts import rules as account_rules
 from lunarshare.accounts.models import Role, User
 from lunarshare.accounts.notify import notify_on_commit
-from lunarshare.errors import PermissionDeniedError, check_transition
+from lunarshare.errors import check_transition
+from lunarshare.permissions import require
 
 from ..models import Application, ApplicationStatusChange
 
 
-def require_role(actor, *roles: str, message=None) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.has_role(*roles)):
-        raise PermissionDeniedError(message or _("You do not have the role needed for this."))
-
-
 def require_officer(actor) -> None:
-    require_role(actor, Role.OFFICER, message=_("Only programme officers may do this."))
+    require(actor, "programs.manage_round", message=_("Only programme officers may do this."))
 
 
 def can_apply(user) -> bool:
-    """Confirmed institution + applicant role (``accounts.rules.can_apply`` when it exists)."""
-    predicate = getattr(account_rules, "can_apply", None)
-    if predicate is not None:
-        return bool(predicate(user))
-    return bool(user and user.is_authenticated and user.has_role(Role.APPLICANT) and user.institution_id
-                and user.institution.confirmed)
+    """Confirmed institution + applicant role (the one predicate, ``accounts.rules.can_apply``)."""
+    return bool(account_rules.can_apply(user))
 
 
 def lock_application(application: Application) -> Application:

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
 from lunarshare.mass import format_mass
+from lunarshare.permissions import require
 
 from ..models import Application, ApplicationStatus, ReviewStatus, RoundStatus, SampleSet
 from ..selectors import sample_set_approved_mass_ug
-from ._common import change_status, lock_application, notify_application, require_role
+from ._common import change_status, lock_application, notify_application
 
 DECISIONS = {"approve": ApplicationStatus.APPROVED, "reduce": ApplicationStatus.REDUCED,
              "reject": ApplicationStatus.REJECTED}
@@ -52,7 +52,7 @@ def _approved_masses(application: Application, decision: str, items) -> dict[int
 def application_decide(*, actor, application: Application, decision: str, reason: str = "", items=None) -> Application:
     """Record the committee's decision. Approved mass per sample set never exceeds the offer:
     the sample sets are locked while the totals are checked and the items written."""
-    require_role(actor, Role.COMMITTEE, message=_("Only the review committee decides on applications."))
+    require(actor, "programs.decide", message=_("Only the review committee decides on applications."))
     if decision not in DECISIONS:
         raise ValidationFailed(_("The decision is “approve”, “reduce” or “reject”."))
     reason = (reason or "").strip()
