@@ -73,6 +73,8 @@ def exception_handler(exc, context):
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.PermissionDenied):
+            code = "forbidden"  # the same code whether the door (RulePermission) or the service refused
         body = {"message": _first_message(detail), "code": code, "extra": {}}
     response.data = body
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:

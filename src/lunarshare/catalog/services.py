@@ -237,7 +237,7 @@ def sample_reweigh(*, actor, sample: Sample, measured_mass_ug: int, reason: str,
 
 def sample_consume(*, actor, sample: Sample, mass_ug: int, reason: str, reference: str = "") -> LedgerEntry:
     """Destructive use: the mass leaves through the ledger; at zero the sample is consumed."""
-    require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
+    require(actor, "catalog.consume", sample, message=_("Only curators and the borrowers holding a sample may consume it."))
     _check_mass(mass_ug)
     with transaction.atomic():
         sample = _lock(sample)

@@ -10,8 +10,8 @@ from lunarshare import audit
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.catalog.models import CustodyEvent, SampleStatus
 from lunarshare.errors import InvalidTransition, ValidationFailed
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import Loan, LoanItem, LoanStatus, Shipment
 from ..selectors import loan_team_user_ids
 from .common import clean_text, lock_loan, set_loan_status
@@ -22,7 +22,7 @@ def loan_ship(*, actor, loan: Loan, courier: str, packaging: str, condition_repo
     """Hand every allocated item over for transport. Refused before both parties signed."""
     from lunarshare.catalog.bulk import samples_change_status_bulk, samples_record_custody_bulk
 
-    loan_rules.require(loan_rules.can_ship, actor, loan, _("Only a curator may ship a loan."))
+    require(actor, "loans.ship", loan, message=_("Only a curator may ship a loan."))
     courier = clean_text(courier, _("The courier"), max_length=120)
     packaging = clean_text(packaging, _("The packaging"), max_length=255)
     condition_report = clean_text(condition_report, _("The condition report"), max_length=10000)
@@ -69,7 +69,7 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
     """The borrower confirms receipt with their own condition report; custody moves to them."""
     from lunarshare.catalog.bulk import samples_record_custody_bulk
 
-    loan_rules.require(loan_rules.can_receive, actor, loan, _("Only the borrower's team may confirm receipt."))
+    require(actor, "loans.receive", loan, message=_("Only the borrower's team may confirm receipt."))
     condition_report = clean_text(condition_report, _("Your condition report"), max_length=10000)
     with transaction.atomic():
         loan = lock_loan(loan)

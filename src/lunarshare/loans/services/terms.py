@@ -12,8 +12,8 @@ from lunarshare import audit
 from lunarshare.accounts.models import Role, User
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import OUT_STATUSES, ExtensionRequest, Loan, LoanStatus
 from ..selectors import loan_team_user_ids
 from .common import clean_text, lock_loan, set_loan_status, today
@@ -28,7 +28,7 @@ def _check_date(value, what) -> dt.date:
 
 
 def extension_request(*, actor, loan: Loan, requested_due_date: dt.date, reason: str) -> ExtensionRequest:
-    loan_rules.require(loan_rules.can_request_extension, actor, loan, _("Only the borrower's responsible user may ask for an extension."))
+    require(actor, "loans.request_extension", loan, message=_("Only the borrower's responsible user may ask for an extension."))
     requested_due_date = _check_date(requested_due_date, _("The new due date"))
     reason = clean_text(reason, _("A reason"))
     with transaction.atomic():
@@ -55,7 +55,7 @@ def extension_request(*, actor, loan: Loan, requested_due_date: dt.date, reason:
 
 
 def _decide(*, actor, request: ExtensionRequest, status: str, note: str) -> ExtensionRequest:
-    loan_rules.require(loan_rules.can_decide_extension, actor, request.loan, _("Only a programme officer decides on extensions."))
+    require(actor, "loans.decide_extension", request.loan, message=_("Only a programme officer decides on extensions."))
     with transaction.atomic():
         loan = lock_loan(request.loan)
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -90,7 +90,7 @@ def extension_refuse(*, actor, request: ExtensionRequest, note: str) -> Extensio
 
 def loan_recall(*, actor, loan: Loan, reason: str, new_due_date: dt.date) -> Loan:
     """An officer recalls material that is out: a reason and the date it must be back."""
-    loan_rules.require(loan_rules.can_recall, actor, loan, _("Only a programme officer may recall a loan."))
+    require(actor, "loans.recall", loan, message=_("Only a programme officer may recall a loan."))
     reason = clean_text(reason, _("A reason"))
     new_due_date = _check_date(new_due_date, _("The new due date"))
     if new_due_date < today():
@@ -116,7 +116,7 @@ def loan_recall(*, actor, loan: Loan, reason: str, new_due_date: dt.date) -> Loa
 
 def loan_extend(*, actor, loan: Loan, new_due_date: dt.date, reason: str) -> ExtensionRequest:
     """An officer moves the due date on their own initiative (recorded as a granted extension)."""
-    loan_rules.require(loan_rules.can_decide_extension, actor, loan, _("Only a programme officer may extend a loan."))
+    require(actor, "loans.decide_extension", loan, message=_("Only a programme officer may extend a loan."))
     new_due_date = _check_date(new_due_date, _("The new due date"))
     reason = clean_text(reason, _("A reason"))
     with transaction.atomic():
