@@ -47,7 +47,16 @@ def require(actor, perm: str, obj: Any = None, *, message: Any = None) -> None:
     """Raise :class:`PermissionDeniedError` unless ``actor`` holds ``perm`` (on ``obj``).
 
     Every service calls this before it changes anything; ``message`` says, in the user's words,
-    what they may not do."""
+    what they may not do.
+
+    ``actor=None`` is the system itself and only that: the demo loader, an operator's management
+    command, a scheduled task (embargo release, reminders, closing due rounds). This is the one
+    place that lets it through. Web pages and the API always pass ``request.user`` (an
+    ``AnonymousUser`` when nobody is signed in, never None), so no request can reach it."""
+    if actor is None:
+        if not rules.perm_exists(perm):
+            raise LookupError(f"unknown permission rule {perm!r}")
+        return
     if not may(actor, perm, obj):
         raise PermissionDeniedError(message or _("You are not allowed to do this."), permission=perm)
 

@@ -24,10 +24,19 @@ THIRD_PARTY = {
 }
 
 
-def _walk(resolver, prefix=""):
+# URL namespace -> why its views are not declared here
+THIRD_PARTY_NAMESPACES = {
+    "admin": "Django admin: the admin site lets only is_staff accounts in and checks model permissions itself; "
+             "its change forms for our models are ModelAdmin methods, not LunarShare pages",
+}
+
+
+def _walk(resolver, prefix="", namespace=None):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            yield from _walk(pattern, prefix + str(pattern.pattern))
+            if pattern.namespace in THIRD_PARTY_NAMESPACES:
+                continue
+            yield from _walk(pattern, prefix + str(pattern.pattern), pattern.namespace or namespace)
         else:
             yield prefix + str(pattern.pattern), pattern.callback
 
