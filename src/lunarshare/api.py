@@ -24,6 +24,12 @@ class CountedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_number(self, request, paginator):
+        """``?page=`` through the one integer parser: ``?page=٣`` is page 3, ``?page=²`` a 400."""
+        from .permissions import query_int
+
+        return query_int(request.query_params, self.page_query_param, 1)
+
 
 def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:
     """One page of ``queryset`` serialised in the ``count``/``next``/``results`` shape, for API

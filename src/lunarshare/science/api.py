@@ -277,8 +277,8 @@ def scatter_payload(result) -> dict:
 def run_comparison(user, params):
     """Parse a query (``missions`` + ``property``, or ``property_x`` + ``property_y``) and run it.
     Shared by the API and the web page, so both show exactly the same numbers."""
-    missions = selectors.parse_missions(params.get("missions", "")[:200])
     limit = query_int(params, "points_limit", selectors.DEFAULT_POINTS, min_value=0, max_value=9_999_999)
+    missions = selectors.parse_missions(params.get("missions", "")[:200])
     if params.get("property_x") or params.get("property_y"):
         if not (params.get("property_x") and params.get("property_y")):
             raise ValidationFailed(_("A scatter plot needs both property_x and property_y."))
