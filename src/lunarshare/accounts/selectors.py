@@ -47,6 +47,11 @@ def people_with_roles(*, search: str = "", role: str = "") -> QuerySet:
     return queryset.order_by("username").distinct()
 
 
+def users_with_role(*roles: str) -> QuerySet:
+    """The one selector for "everyone holding one of these roles" (active accounts only)."""
+    return User.objects.filter(is_active=True, role_grants__role__in=roles).distinct()
+
+
 def pending_affiliation_requests() -> QuerySet:
     return (AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
             .select_related("user", "institution", "user__institution").order_by("created_at"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lunarshare.accounts.models import Role
 from lunarshare.accounts.rules import is_reviewer
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import NotFoundError
 
 from .models import (
@@ -228,9 +229,8 @@ def conflicted_reviewers(round_: Round, applications, reviewers) -> dict[int, se
 
 
 def reviewer_pool() -> QuerySet:
-    from lunarshare.accounts.models import User
 
-    return (User.objects.filter(is_active=True, role_grants__role=Role.REVIEWER)
+    return (users_with_role(Role.REVIEWER)
             .select_related("institution").distinct().order_by("pk"))
 
 

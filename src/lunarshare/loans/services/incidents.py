@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import InvalidTransition, ValidationFailed, check_transition
 from lunarshare.permissions import require
 
@@ -33,7 +34,7 @@ def incident_report(*, actor, loan: Loan, kind: str, description: str, identifie
                                            expected_mass_ug=item.sample.mass_ug if item else None)
         audit.record(actor=actor, verb="loan.incident_reported", obj=incident,
                      data={"loan": str(loan), "kind": kind, "identifier": identifier, "description": description})
-        staff = User.objects.filter(role_grants__role__in=[Role.OFFICER, Role.CURATOR]).values_list("pk", flat=True)
+        staff = users_with_role(Role.OFFICER, Role.CURATOR).values_list("pk", flat=True)
         notify_on_commit(list(staff), verb="loan.incident_reported",
                          title=_("Incident %(incident)s reported on loan %(loan)s") % {"incident": incident, "loan": loan},
                          body=description, url=loan.get_absolute_url())

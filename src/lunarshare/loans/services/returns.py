@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.catalog.models import CustodyEvent, LedgerEntry, Sample, SampleStatus
 from lunarshare.errors import InvalidTransition, ValidationFailed
 from lunarshare.mass import format_mass
@@ -160,7 +161,7 @@ def loan_return(*, actor, loan: Loan, lines: Sequence[ReturnLine], note: str = "
             "incidents": [i.pk for i in created],
         })
         if created:
-            staff = User.objects.filter(role_grants__role__in=[Role.OFFICER, Role.CURATOR]).values_list("pk", flat=True)
+            staff = users_with_role(Role.OFFICER, Role.CURATOR).values_list("pk", flat=True)
             notify_on_commit(list(staff), verb="loan.incident_opened",
                              title=_("%(n)s discrepancy incident(s) opened on the return of loan %(loan)s") % {"n": len(created), "loan": loan},
                              url=loan.get_absolute_url())

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
 from lunarshare.permissions import require
 
@@ -48,7 +49,7 @@ def extension_request(*, actor, loan: Loan, requested_due_date: dt.date, reason:
             raise ConflictError(_("An extension request for this loan is already waiting for a decision.")) from None
         audit.record(actor=actor, verb="loan.extension_requested", obj=loan,
                      data={"request": request.pk, "due_date": loan.due_date, "requested_due_date": requested_due_date, "reason": reason})
-        officers = User.objects.filter(role_grants__role=Role.OFFICER).values_list("pk", flat=True)
+        officers = users_with_role(Role.OFFICER).values_list("pk", flat=True)
         notify_on_commit(list(officers), verb="loan.extension_requested",
                          title=_("Extension requested for loan %(loan)s") % {"loan": loan}, url=loan.get_absolute_url())
     return request

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare.accounts import rules as account_rules
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import check_transition
 from lunarshare.permissions import require
 
@@ -42,11 +43,11 @@ def change_status(application: Application, target: str, *, actor, note: str = "
 
 
 def officers():
-    return User.objects.filter(is_active=True, role_grants__role=Role.OFFICER).distinct()
+    return users_with_role(Role.OFFICER)
 
 
 def committee():
-    return User.objects.filter(is_active=True, role_grants__role=Role.COMMITTEE).distinct()
+    return users_with_role(Role.COMMITTEE)
 
 
 def application_people(application: Application) -> list:
