@@ -71,3 +71,20 @@ def test_the_error_page_speaks_chinese():
     with translation.override("zh-hans"):
         response = middleware.process_exception(_request(path="/zh-hans/loans/5/"), InvalidTransition("x"))
     assert "无法执行此操作" in response.content.decode()
+
+
+def test_bulk_transition_obeys_the_map_and_changes_only_rows_in_the_state(people):
+    from lunarshare.errors import InvalidTransition as Refused
+    from lunarshare.errors import bulk_transition
+    from lunarshare.programs import services
+    from lunarshare.programs.models import Review, ReviewStatus
+    from lunarshare.programs.tests.factories import make_application, make_round
+
+    application = make_application(people.alice, make_round(), status="under_review")
+    services.review_assign(actor=people.officer, application=application, reviewer=people.reviewer)
+    with pytest.raises(Refused):
+        bulk_transition(application.reviews.all(), Review.TRANSITIONS, ReviewStatus.CONFLICT, ReviewStatus.ASSIGNED,
+                        what="A review")
+    assert bulk_transition(application.reviews.all(), Review.TRANSITIONS, ReviewStatus.ASSIGNED, ReviewStatus.WITHDRAWN,
+                           what="A review") == 1
+    assert set(application.reviews.values_list("status", flat=True)) == {ReviewStatus.WITHDRAWN}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lunarshare import audit
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.catalog.models import CustodyEvent, SampleStatus
-from lunarshare.errors import InvalidTransition, ValidationFailed
+from lunarshare.errors import InvalidTransition, ValidationFailed, bulk_transition
 from lunarshare.permissions import require
 
 from ..models import Loan, LoanItem, LoanStatus, Shipment
@@ -48,7 +48,8 @@ def loan_ship(*, actor, loan: Loan, courier: str, packaging: str, condition_repo
         samples_record_custody_bulk(actor=actor, sample_ids=sample_ids, kind=CustodyEvent.Kind.SHIPPED,
                                     holder_name=handed_over_to, note=f"{courier} {tracking_number}".strip(),
                                     reference=reference, obj=loan)
-        loan.items.filter(status=LoanItem.Status.ALLOCATED).update(status=LoanItem.Status.SHIPPED)
+        bulk_transition(loan.items.all(), LoanItem.TRANSITIONS, LoanItem.Status.ALLOCATED, LoanItem.Status.SHIPPED,
+                        what=_("A loan item"))
         shipment = Shipment.objects.create(
             loan=loan, courier=courier, tracking_number=tracking_number, packaging=packaging, atmosphere=atmosphere,
             condition_report=condition_report, handed_over_by=actor, handed_over_to=handed_over_to,
@@ -78,7 +79,8 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
         samples_record_custody_bulk(actor=actor, sample_ids=sample_ids, kind=CustodyEvent.Kind.RECEIVED,
                                     holder_institution=loan.borrower_institution, holder_name=str(actor),
                                     note=condition_report[:500], reference=str(loan), obj=loan)
-        loan.items.filter(status=LoanItem.Status.SHIPPED).update(status=LoanItem.Status.WITH_BORROWER)
+        bulk_transition(loan.items.all(), LoanItem.TRANSITIONS, LoanItem.Status.SHIPPED, LoanItem.Status.WITH_BORROWER,
+                        what=_("A loan item"))
         now = timezone.now()
         Shipment.objects.filter(loan=loan, received_at__isnull=True).update(
             received_by=actor, received_at=now, receipt_condition_report=condition_report)

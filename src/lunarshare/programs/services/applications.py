@@ -14,7 +14,7 @@ from lunarshare import audit
 from lunarshare.accounts.models import User
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.accounts.validators import normalize_orcid
-from lunarshare.errors import InvalidTransition, ValidationFailed
+from lunarshare.errors import InvalidTransition, ValidationFailed, bulk_transition
 from lunarshare.mass import MAX_MASS_UG
 from lunarshare.permissions import require
 
@@ -365,7 +365,8 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
         from ..models import Review, ReviewStatus
 
         reviewers = list(application.reviews.filter(status=ReviewStatus.ASSIGNED).values_list("reviewer_id", flat=True))
-        Review.objects.filter(application=application, status=ReviewStatus.ASSIGNED).update(status=ReviewStatus.WITHDRAWN)
+        bulk_transition(Review.objects.filter(application=application), Review.TRANSITIONS, ReviewStatus.ASSIGNED,
+                        ReviewStatus.WITHDRAWN, what=_("A review"))
         audit.record(actor=actor, verb="application.withdrawn", obj=application,
                      data={"old": old, "new": application.status, "reason": reason})
         notify_application(application, verb="application_withdrawn",
