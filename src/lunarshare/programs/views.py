@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lunarshare.errors import DomainError
-from lunarshare.permissions import may, public, rule_required
+from lunarshare.permissions import may, parse_id, public, rule_required
 
 from . import forms, selectors, services
 from .models import (
@@ -231,8 +231,7 @@ def application_action(request, pk):
     elif action == "assign_reviewer":
         from lunarshare.accounts.models import User
 
-        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first() \
-            if (request.POST.get("reviewer") or "").isdigit() else None
+        reviewer = User.objects.filter(pk=parse_id(request.POST.get("reviewer")) or 0).first()
         if reviewer is None:
             messages.error(request, _("Choose a reviewer."))
         else:
@@ -243,8 +242,7 @@ def application_action(request, pk):
              _("Screening started."))
     elif action == "resolve":
         form = forms.ResolveFlagForm(request.POST)
-        result = application.compliance_results.filter(pk=request.POST.get("result") or 0).first() \
-            if (request.POST.get("result") or "").isdigit() else None
+        result = application.compliance_results.filter(pk=parse_id(request.POST.get("result")) or 0).first()
         if form.is_valid() and result is not None:
             _run(request, lambda: services.compliance_resolve(actor=actor, result=result,
                                                               resolution=form.cleaned_data["resolution"]),

@@ -64,3 +64,13 @@ def test_the_parser():
     with pytest.raises(ValidationFailed, match="ids"):
         query_int_list(QueryDict("ids=1,x"), "ids")
     assert parse_id("²") is None and parse_id("٣") == 3 and parse_id(str(2**63)) is None
+
+
+def test_a_superscript_reviewer_id_on_the_officer_form_is_a_message_not_a_500(client, people):
+    from lunarshare.programs.tests.factories import make_application, make_round
+
+    application = make_application(people.alice, make_round(), status="under_review")
+    client.force_login(people.officer)
+    response = client.post(f"/en/applications/{application.pk}/action/", {"action": "assign_reviewer", "reviewer": "²"},
+                           follow=True)
+    assert response.status_code == 200 and "Choose a reviewer." in response.content.decode()
