@@ -24,6 +24,12 @@ class CountedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_number(self, request, paginator):
+        """``?page=`` through the one integer parser: ``?page=٣`` is page 3, ``?page=²`` a 400."""
+        from .permissions import query_int
+
+        return query_int(request.query_params, self.page_query_param, 1)
+
 
 def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:
     """One page of ``queryset`` serialised in the ``count``/``next``/``results`` shape, for API
@@ -73,6 +79,8 @@ def exception_handler(exc, context):
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.PermissionDenied):
+            code = "forbidden"  # the same code whether the door (RulePermission) or the service refused
         body = {"message": _first_message(detail), "code": code, "extra": {}}
     response.data = body
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:

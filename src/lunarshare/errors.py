@@ -61,6 +61,14 @@ class ConflictError(DomainError):
     http_status = 409
 
 
+def bulk_transition(queryset, transitions: dict, current: Any, target: Any, *, what: str, **fields: Any) -> int:
+    """Move every row of ``queryset`` that is in ``current`` to ``target`` with one UPDATE, after
+    checking the model's ``TRANSITIONS`` map (the helper for bulk updates, so they obey the same
+    map as single ones). Returns the number of rows changed."""
+    check_transition(transitions, current, target, what=what)
+    return queryset.filter(status=current).update(status=target, **fields)
+
+
 def check_transition(transitions: dict, current: Any, target: Any, *, what: str) -> None:
     """Raise InvalidTransition unless ``target`` is reachable from ``current`` in ``transitions``.
 

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
+    "lunarshare.web_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lunarshare.urls"
@@ -238,7 +239,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "NUM_PROXIES": LUNARSHARE_TRUSTED_PROXIES,
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["lunarshare.permissions.RulePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lunarshare.api.CountedPagination",
     "PAGE_SIZE": 50,

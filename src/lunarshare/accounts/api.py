@@ -23,6 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from lunarshare.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from lunarshare.permissions import PUBLIC
 
 from .models import ApiToken, Institution, Role, RoleGrantRequest, User
 from .rules import can_apply
@@ -103,7 +104,7 @@ class TokenLogin(APIView):
     before setting it up."""
 
     authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"post": PUBLIC}
     throttle_classes = [TokenLoginThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -240,7 +241,7 @@ class InstitutionFilter(filters.FilterSet):
 class InstitutionList(generics.ListAPIView):
     """Confirmed institutions (institutions proposed by people signing up appear once an officer confirms them)."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = InstitutionOutput
     filterset_class = InstitutionFilter
 
@@ -249,7 +250,7 @@ class InstitutionList(generics.ListAPIView):
 
 
 class InstitutionDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = InstitutionOutput
 
     def get_queryset(self):
@@ -273,7 +274,7 @@ class MeOutput(serializers.Serializer):
 
 
 class Me(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in"}
 
     @extend_schema(responses={200: MeOutput}, summary="The signed-in user, their roles and institution")
     def get(self, request):

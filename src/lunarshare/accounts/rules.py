@@ -30,7 +30,17 @@ def has_confirmed_institution(user) -> bool:
     return bool(user and user.is_authenticated and user.institution_id and user.institution.confirmed)
 
 
+# Pages and endpoints that only need a signed-in person (their own profile, loans, applications).
+rules.add_perm("accounts.signed_in", rules.is_authenticated)
 rules.add_perm("accounts.grant_role", is_officer)
+
+
+@rules.predicate
+def is_same_person(user, person) -> bool:
+    return bool(user and user.is_authenticated and person is not None and user.pk == person.pk)
+
+
+rules.add_perm("accounts.change_profile", is_same_person | is_officer)
 rules.add_perm("accounts.confirm_affiliation", is_officer)
 
 

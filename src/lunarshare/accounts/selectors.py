@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lunarshare.errors import NotFoundError, PermissionDeniedError
+from lunarshare.permissions import parse_id
 
 from .models import AffiliationRequest, Institution, Notification, RoleGrant, User
 from .rules import is_officer
@@ -46,6 +47,11 @@ def people_with_roles(*, search: str = "", role: str = "") -> QuerySet:
     return queryset.order_by("username").distinct()
 
 
+def users_with_role(*roles: str) -> QuerySet:
+    """The one selector for "everyone holding one of these roles" (active accounts only)."""
+    return User.objects.filter(is_active=True, role_grants__role__in=roles).distinct()
+
+
 def pending_affiliation_requests() -> QuerySet:
     return (AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
             .select_related("user", "institution", "user__institution").order_by("created_at"))
@@ -53,18 +59,17 @@ def pending_affiliation_requests() -> QuerySet:
 
 def affiliation_request_get_for_user(user: User, pk) -> AffiliationRequest:
     """An affiliation request the user may act on: officers see all, people their own."""
-    request = AffiliationRequest.objects.select_related("user", "institution").filter(pk=pk).first()
-    if request is None:
+    request = AffiliationRequest.objects.select_related("user", "institution").filter(pk=parse_id(pk) or 0).first()
+    # Someone else's request answers like a missing one, so its existence does not leak.
+    if request is None or (request.user_id != user.pk and not is_officer(user)):
         raise NotFoundError(_("There is no such affiliation request."))
-    if request.user_id != user.pk and not is_officer(user):
-        raise PermissionDeniedError(_("This affiliation request is not yours."))
     return request
 
 
 def person_get_for_officer(user: User, pk) -> User:
     if not is_officer(user):
         raise PermissionDeniedError(_("Only programme officers may do this."))
-    person = User.objects.filter(pk=pk).first()
+    person = User.objects.filter(pk=parse_id(pk) or 0).first()
     if person is None:
         raise NotFoundError(_("There is no such person."))
     return person

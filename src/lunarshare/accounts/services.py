@@ -18,6 +18,7 @@ from django_countries import countries
 
 from lunarshare import audit
 from lunarshare.errors import ConflictError, PermissionDeniedError, ValidationFailed, check_transition
+from lunarshare.permissions import require
 
 from .authentication import password_fingerprint
 from .models import (
@@ -39,8 +40,7 @@ MAX_EXPERTISE_TAGS = 20
 
 
 def _require_officer(actor: User | None) -> None:
-    if not is_officer(actor):
-        raise PermissionDeniedError(_("Only programme officers may do this."))
+    require(actor, "accounts.manage_people", message=_("Only programme officers may do this."))
 
 
 def _require_perm(actor: User | None, perm: str, obj, message=None) -> None:
@@ -104,8 +104,7 @@ def user_create(*, actor: User | None, username: str, email: str = "", password:
 def user_update_profile(*, actor: User, user: User, display_name: str | None = None, orcid: str | None = None,
                         expertise: list[str] | None = None, preferred_language: str | None = None) -> User:
     """Change what a person says about themselves. Only the person (or an officer) may."""
-    if actor is None or (actor.pk != user.pk and not is_officer(actor)):
-        raise PermissionDeniedError(_("You may only change your own profile."))
+    require(actor, "accounts.change_profile", user, message=_("You may only change your own profile."))
     changes: dict[str, object] = {}
     if display_name is not None:
         changes["display_name"] = display_name.strip()[:200]
@@ -230,8 +229,7 @@ def institution_create(*, actor: User | None, name_en: str, country: str, kind: 
 def affiliation_request(*, actor: User, institution: Institution | None = None, proposed_name: str = "",
                         proposed_country: str = "", proposed_ror_id: str = "") -> AffiliationRequest:
     """A person asks to belong to a confirmed institution, or proposes a new one."""
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDeniedError(_("Log in to ask for an affiliation."))
+    require(actor, "accounts.signed_in", message=_("Log in to ask for an affiliation."))
     proposed_name = (proposed_name or "").strip()
     if (institution is None) == (not proposed_name):
         raise ValidationFailed(_("Choose an institution or propose a new one (not both)."))
@@ -333,8 +331,7 @@ def notification_mark_read(*, actor: User, notification_ids: list[int] | None = 
 
     Returns how many changed. One audit event per call (not per notification).
     """
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDeniedError(_("Log in to read your notifications."))
+    require(actor, "accounts.signed_in", message=_("Log in to read your notifications."))
     with transaction.atomic():
         unread = Notification.objects.filter(user=actor, read_at__isnull=True)
         if notification_ids is not None:

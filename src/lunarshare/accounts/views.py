@@ -6,11 +6,7 @@ models themselves.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.permissions import rule_required
+from lunarshare.web_errors import refused_to
 
 from . import selectors, services
 from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm, RoleRequestForm, TokenForm
@@ -27,40 +24,17 @@ from .rules import can_apply, is_officer
 from .security import has_totp
 
 
-def officer_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_officer(request.user):
-            raise PermissionDenied(_("Only programme officers may see this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _fetch(selector, *args):
-    try:
-        return selector(*args)
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc)) from None
-
-
 def _run(http_request, service, success_message: str, /, **kwargs) -> bool:
-    """Call ``service(actor=<the signed-in person>, **kwargs)``; show success or the refusal as a message."""
-    try:
-        service(actor=http_request.user, **kwargs)
-    except DomainError as exc:
-        messages.error(http_request, str(exc.message))
-        return False
+    """Call ``service(actor=<the signed-in person>, **kwargs)`` and show the success; a refusal
+    is shown by ``DomainErrorMiddleware`` on the page the person came from."""
+    service(actor=http_request.user, **kwargs)
     messages.success(http_request, success_message)
     return True
 
 
 # --- The person's own pages -----------------------------------------------------------------
 
-@login_required
+@rule_required("accounts.signed_in")
 def profile(request):
     user = request.user
     initial = {"display_name": user.display_name, "orcid": user.orcid, "expertise": ", ".join(user.expertise or []),
@@ -76,24 +50,21 @@ def profile(request):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("accounts:profile")
 def token_create(request):
     """Issue a token from the profile page; its key is shown on this one answer and never again."""
     form = TokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name of at most 100 characters."))
         return redirect("accounts:profile")
-    try:
-        token, key = services.token_create(actor=request.user, name=form.cleaned_data["name"],
-                                           second_factor=has_totp(request.user))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("accounts:profile")
+    token, key = services.token_create(actor=request.user, name=form.cleaned_data["name"],
+                                       second_factor=has_totp(request.user))
     return render(request, "accounts/token_created.html", {"token": token, "key": key})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
 def token_revoke(request, pk):
     token = selectors.token_list_for(request.user).filter(pk=pk).first()
@@ -103,7 +74,7 @@ def token_revoke(request, pk):
     return redirect("accounts:profile")
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def affiliation(request):
     user = request.user
     latest = selectors.latest_affiliation_request(user)
@@ -124,34 +95,30 @@ def affiliation(request):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def notifications(request):
     queryset = request.user.notifications.all()
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page, "unread": queryset.filter(read_at=None).count()})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("accounts:notifications")
 def notifications_mark_read(request):
     ids = request.POST.getlist("notification")
     try:
         ids = [int(pk) for pk in ids] if ids else None
     except ValueError:
         ids = []
-    try:
-        count = services.notification_mark_read(actor=request.user, notification_ids=ids)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if count:
-            messages.success(request, _("Marked as read."))
+    if services.notification_mark_read(actor=request.user, notification_ids=ids):
+        messages.success(request, _("Marked as read."))
     return redirect("accounts:notifications")
 
 
 # --- Officers -------------------------------------------------------------------------------
 
-@officer_required
+@rule_required("accounts.manage_people")
 def officer_people(request):
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -167,19 +134,21 @@ def officer_people(request):
     })
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def affiliation_confirm(request, pk):
-    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    affiliation_request = selectors.affiliation_request_get_for_user(request.user, pk)
     _run(request, services.affiliation_confirm, _("Affiliation confirmed: %(user)s may now apply.")
          % {"user": affiliation_request.user}, request=affiliation_request, note=request.POST.get("note", ""))
     return redirect("accounts:officer-people")
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def affiliation_reject(request, pk):
-    affiliation_request = _fetch(selectors.affiliation_request_get_for_user, request.user, pk)
+    affiliation_request = selectors.affiliation_request_get_for_user(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the request is rejected."))
@@ -189,10 +158,11 @@ def affiliation_reject(request, pk):
     return redirect("accounts:officer-people")
 
 
-@officer_required
+@rule_required("accounts.manage_people")
 @require_POST
+@refused_to("accounts:officer-people")
 def person_roles(request, pk):
-    person = _fetch(selectors.person_get_for_officer, request.user, pk)
+    person = selectors.person_get_for_officer(request.user, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
@@ -214,15 +184,16 @@ def person_roles(request, pk):
 # --- Four eyes on power roles ---------------------------------------------------------------
 
 def _officer_only_or_404(request):
+    """The four-eyes pages do not exist for anyone but officers (404, not 403)."""
     if not is_officer(request.user):
         raise Http404
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def person_detail(request, pk):
     """One person: roles, role requests (open and decided) and a form to ask for a power role."""
     _officer_only_or_404(request)
-    person = _fetch(selectors.person_get_for_officer, request.user, pk)
+    person = selectors.person_get_for_officer(request.user, pk)
     form = RoleRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if _run(request, services.role_grant_request,
@@ -234,7 +205,7 @@ def person_detail(request, pk):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def role_requests(request):
     """The officers' queue of role requests waiting for a second officer."""
     _officer_only_or_404(request)
@@ -243,11 +214,12 @@ def role_requests(request):
     })
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("accounts:role-requests")
 def role_request_decide(request, pk, decision):
     _officer_only_or_404(request)
-    grant_request = _fetch(selectors.role_request_get_for_officer, request.user, pk)
+    grant_request = selectors.role_request_get_for_officer(request.user, pk)
     note = request.POST.get("note", "")
     if decision == "approve":
         _run(request, services.role_grant_approve, _("Approved: %(user)s now holds the role “%(role)s”.")

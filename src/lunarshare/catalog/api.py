@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import authentication, generics, permissions, serializers, status
+from rest_framework import authentication, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,7 @@ from lunarshare.accounts.authentication import TokenAuthentication
 from lunarshare.api import CountedPagination
 from lunarshare.errors import NotFoundError
 from lunarshare.mass import MAX_MASS_UG
+from lunarshare.permissions import PUBLIC
 
 from . import services
 from .models import LedgerEntry, Mission, Sample, SampleCategory, SampleStatus, SampleType, StorageLocation
@@ -32,21 +33,13 @@ from .selectors import custody_for, genealogy, ledger_for, sample_get_for_user, 
 # --- Permissions -------------------------------------------------------------------------------
 
 
-class IsCurator(permissions.BasePermission):
-    """Only curators change the collection (``catalog.manage_samples``)."""
-
-    message = gettext_lazy("Only curators may change samples.")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm("catalog.manage_samples"))
-
-
 class CuratorWriteView(APIView):
     """Base of the write endpoints. Session authentication is listed first so that a request
     without credentials is answered 403 (not 401 with a Token challenge): only curators may act."""
 
     authentication_classes = [authentication.SessionAuthentication, TokenAuthentication]
-    permission_classes = [IsCurator]
+    permission_rules = {"post": "catalog.manage_samples"}
+    permission_message = gettext_lazy("Only curators may change samples.")
 
     def sample(self, request, identifier):
         return sample_get_for_user(request.user, identifier)
@@ -189,7 +182,7 @@ class SplitOutput(serializers.Serializer):
 class MissionList(generics.ListAPIView):
     """The sample-return missions, in the programme's order."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = MissionOutput
     queryset = Mission.objects.all()
     pagination_class = None
@@ -197,7 +190,7 @@ class MissionList(generics.ListAPIView):
 
 
 class MissionDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = MissionOutput
     queryset = Mission.objects.all()
     lookup_field = "code"
@@ -226,7 +219,7 @@ class SampleFilter(filters.FilterSet):
 class SampleList(generics.ListAPIView):
     """The catalogue: every sample, filtered and paginated (``count``, ``next``, ``results``)."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = SampleOutput
     pagination_class = CatalogPagination
     filter_backends: list = []
@@ -249,7 +242,7 @@ class SampleList(generics.ListAPIView):
 
 
 class SampleDetail(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(responses=SampleOutput)
     def get(self, request, identifier):
@@ -259,7 +252,7 @@ class SampleDetail(APIView):
 class SampleGenealogy(APIView):
     """Ancestors (root first) and the nested tree of all descendants."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, identifier):
@@ -303,7 +296,7 @@ class CustodyOutput(serializers.Serializer):
 class SampleLedger(generics.ListAPIView):
     """Every change of the sample's mass, oldest first."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = LedgerOutput
     filter_backends: list = []
 
@@ -314,7 +307,7 @@ class SampleLedger(generics.ListAPIView):
 class SampleCustody(generics.ListAPIView):
     """Registration, moves, hand-overs and returns of the sample, oldest first."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     serializer_class = CustodyOutput
     filter_backends: list = []
 

@@ -37,7 +37,7 @@ def split_number_of(identifier: str, parent_identifier: str | None, convention: 
     if convention == "change":
         if parent_identifier and identifier.startswith(parent_identifier):
             rest = identifier[len(parent_identifier):]
-            return int(rest) if rest.isdigit() else None
+            return int(rest) if rest.isascii() and rest.isdigit() else None  # “²”.isdigit() is True
         return None
     match = SPLIT_SUFFIX_RE.match(identifier)
     return int(match["number"]) if match else None

@@ -53,6 +53,7 @@ from django.utils.translation import ngettext
 from lunarshare import audit
 from lunarshare.errors import ConflictError, ValidationFailed
 from lunarshare.mass import parse_mass
+from lunarshare.permissions import require
 
 from .identifiers import IDENTIFIER_RE, split_number_of
 from .models import (
@@ -467,7 +468,11 @@ def samples_import(*, actor, source: IO[bytes], filename: str = "", dry_run: boo
     Raises :class:`ImportRejected` listing every error, or ``ConflictError`` when another
     curator registered one of the file's identifiers while it was being imported; returns
     the counts otherwise. With ``dry_run`` nothing is written even when the file is valid.
+    ``actor=None`` is an operator running ``lunarshare import_samples`` without ``--user``
+    (a system task at the command line); everyone else must hold ``catalog.import_samples``.
     """
+    if actor is not None:
+        require(actor, "catalog.import_samples", message=_("Only curators may import samples."))
     try:
         return _samples_import(actor=actor, source=source, filename=filename, dry_run=dry_run, progress=progress,
                                reason=reason)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lunarshare import audit
 from lunarshare.errors import ConflictError, ValidationFailed, check_transition
 from lunarshare.mass import MAX_MASS_UG, format_mass
+from lunarshare.permissions import require
 
 from .identifiers import next_child_identifiers, split_number_of, validate_identifier
 from .models import (
@@ -121,6 +122,7 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
                     category: str = SampleCategory.RESEARCH, description: str = "",
                     location: StorageLocation | None = None, metadata: dict | None = None) -> Sample:
     """Register a root sample (a generic, a Chang'e lot) with its initial mass."""
+    require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
     identifier = validate_identifier(identifier)
     _check_choice(type, SampleType, _("sample type"))
     _check_choice(category, SampleCategory, _("category"))
@@ -150,6 +152,7 @@ def sample_split(*, actor, parent: Sample, children: Sequence[ChildSpec], reason
     Refused, with nothing changed, when a mass is not positive, the total exceeds what the
     parent holds, an identifier is malformed or taken, or the parent is not available.
     """
+    require(actor, "catalog.release_material", message=_("Only curators and programme officers may release material."))
     if not children:
         raise SampleError(_("A split needs at least one child."))
     for child in children:
@@ -214,6 +217,7 @@ def sample_split(*, actor, parent: Sample, children: Sequence[ChildSpec], reason
 def sample_reweigh(*, actor, sample: Sample, measured_mass_ug: int, reason: str,
                    kind: str = Kind.REWEIGH, reference: str = "") -> LedgerEntry | None:
     """Record a new weighing. The difference becomes a ledger adjustment; a reason is required."""
+    require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
     _check_mass(measured_mass_ug, allow_zero=True)
     if not (reason or "").strip():
         raise SampleError(_("Say why the sample was reweighed."))
@@ -233,6 +237,7 @@ def sample_reweigh(*, actor, sample: Sample, measured_mass_ug: int, reason: str,
 
 def sample_consume(*, actor, sample: Sample, mass_ug: int, reason: str, reference: str = "") -> LedgerEntry:
     """Destructive use: the mass leaves through the ledger; at zero the sample is consumed."""
+    require(actor, "catalog.consume", sample, message=_("Only curators and the borrowers holding a sample may consume it."))
     _check_mass(mass_ug)
     with transaction.atomic():
         sample = _lock(sample)
@@ -253,6 +258,7 @@ def sample_write_off(*, actor, sample: Sample, reason: str, mass_ug: int | None 
 
     Writing off everything marks the sample lost (``LOSS``) or deaccessioned (``TRANSFER_OUT``).
     """
+    require(actor, "catalog.release_material", message=_("Only curators and programme officers may release material."))
     if kind not in (Kind.LOSS, Kind.TRANSFER_OUT):
         raise SampleError(_("Unknown write-off kind."))
     if not (reason or "").strip():
@@ -292,6 +298,7 @@ def sample_describe(*, actor, sample: Sample, description: str, description_zh: 
 
 def sample_change_status(*, actor, sample: Sample, status: str, reason: str = "") -> Sample:
     """Move a sample between statuses along ``Sample.TRANSITIONS`` (reserve, lend, release, deaccession)."""
+    require(actor, "catalog.release_material", message=_("Only curators and programme officers may release material."))
     _check_choice(status, SampleStatus, _("status"))
     with transaction.atomic():
         sample = _lock(sample)
@@ -303,6 +310,7 @@ def sample_change_status(*, actor, sample: Sample, status: str, reason: str = ""
 
 
 def sample_move(*, actor, sample: Sample, location: StorageLocation, note: str = "") -> Sample:
+    require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
     with transaction.atomic():
         sample = _lock(sample)
         if sample.holder_institution_id:
@@ -326,6 +334,7 @@ def sample_record_custody(*, actor, sample: Sample, kind: str, holder_institutio
     ``RECEIVED`` and ``TRANSFERRED`` move custody to ``holder_institution``; ``RETURNED`` and
     ``RECOVERED`` bring it back to the agency's store (``location``).
     """
+    require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
     _check_choice(kind, CustodyEvent.Kind, _("custody event"))
     with transaction.atomic():
         sample = _lock(sample)

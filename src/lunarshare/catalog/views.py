@@ -7,21 +7,19 @@ error and nothing has changed.
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lunarshare.audit.models import Event
 from lunarshare.audit.services import events_for
-from lunarshare.errors import DomainError, NotFoundError
+from lunarshare.errors import DomainError
+from lunarshare.permissions import public, query_int, rule_required
+from lunarshare.web_errors import run_in_form
 
 from . import services
 from .api import CappedCountPaginator
@@ -45,24 +43,7 @@ SYNC_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 PAGE_GENEALOGY_LIMIT = 500
 
 
-def curator_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("catalog.manage_samples"):
-            raise PermissionDenied(_("Only curators may change samples."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _sample_or_404(request, identifier) -> Sample:
-    try:
-        return sample_get_for_user(request.user, identifier)
-    except NotFoundError as exc:
-        raise Http404(str(exc.message)) from None
-
-
+@public
 def sample_list(request):
     form = CatalogueFilterForm(request.GET or None)
     arguments = form.search_arguments() if form.is_bound and form.is_valid() else {}
@@ -70,7 +51,7 @@ def sample_list(request):
     paginator = CappedCountPaginator(queryset, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
+    except (EmptyPage, PageNotAnInteger):  # a page that is not a number or past the end shows the first
         page = paginator.page(1)
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,8 +61,9 @@ def sample_list(request):
     })
 
 
+@public
 def sample_detail(request, identifier):
-    sample = _sample_or_404(request, identifier)
+    sample = sample_get_for_user(request.user, identifier)
     tree = genealogy(sample, limit=PAGE_GENEALOGY_LIMIT)
     can_see_storage = request.user.has_perm("catalog.view_storage")
     return render(request, "catalog/sample_detail.html", {
@@ -92,17 +74,19 @@ def sample_detail(request, identifier):
     })
 
 
+@public
 def mission_list(request):
     return render(request, "catalog/mission_list.html", {"missions": Mission.objects.all()})
 
 
+@public
 def mission_detail(request, code):
     mission = get_object_or_404(Mission, code=code)
     roots = sample_search(mission=mission.code).filter(parent__isnull=True)
     paginator = CappedCountPaginator(roots, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
+    except (EmptyPage, PageNotAnInteger):  # a page that is not a number or past the end shows the first
         page = paginator.page(1)
     return render(request, "catalog/mission_detail.html", {"mission": mission, "page": page})
 
@@ -110,40 +94,34 @@ def mission_detail(request, code):
 # --- Curator pages -----------------------------------------------------------------------------
 
 
-@curator_required
+@rule_required("catalog.manage_samples")
 def curator_home(request):
     imports = Event.objects.filter(verb="lunarshare.sample.imported").order_by("-seq")[:10]
     return render(request, "catalog/curator_home.html", {"imports": imports})
 
 
-@curator_required
+@rule_required("catalog.manage_samples")
 @require_http_methods(["GET", "POST"])
 def sample_register(request):
     form = SampleRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            sample = services.sample_register(
-                actor=request.user, identifier=data["identifier"], mission=data["mission"], type=data["type"],
-                category=data["category"], mass_ug=data["mass"], location=data["location"],
-                description=data["description"])
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        sample = run_in_form(form, lambda: services.sample_register(
+            actor=request.user, identifier=data["identifier"], mission=data["mission"], type=data["type"],
+            category=data["category"], mass_ug=data["mass"], location=data["location"],
+            description=data["description"]))
+        if form.is_valid():
             messages.success(request, _("%(sample)s registered.") % {"sample": sample.identifier})
             return redirect(sample)
     return render(request, "catalog/sample_form.html", {
         "form": form, "title": _("Register a sample"), "submit": _("Register")})
 
 
-@curator_required
+@rule_required("catalog.manage_samples")
 @require_http_methods(["GET", "POST"])
 def sample_split(request, identifier):
-    parent = _sample_or_404(request, identifier)
-    try:
-        rows = min(max(int(request.GET.get("rows", 3)), 1), 50)
-    except ValueError:
-        rows = 3
+    parent = sample_get_for_user(request.user, identifier)
+    rows = min(query_int(request.GET, "rows", 3, max_value=None), 50)
     if request.method == "POST":
         formset = SplitChildFormSet(request.POST, prefix="child")
         reason_form = SplitReasonForm(request.POST)
@@ -151,12 +129,9 @@ def sample_split(request, identifier):
             specs = [services.ChildSpec(mass_ug=row["mass"], type=row.get("type") or None,
                                         identifier=(row.get("identifier") or "").strip() or None)
                      for row in formset.cleaned_data if row.get("mass")]
-            try:
-                children = services.sample_split(actor=request.user, parent=parent, children=specs,
-                                                 reason=reason_form.cleaned_data["reason"])
-            except DomainError as exc:
-                reason_form.add_error(None, str(exc.message))
-            else:
+            children = run_in_form(reason_form, lambda: services.sample_split(
+                actor=request.user, parent=parent, children=specs, reason=reason_form.cleaned_data["reason"]))
+            if reason_form.is_valid():
                 messages.success(request, _("%(parent)s split into %(children)s.") % {
                     "parent": parent.identifier, "children": ", ".join(c.identifier for c in children)})
                 return redirect(parent)
@@ -167,19 +142,16 @@ def sample_split(request, identifier):
         "sample": parent, "formset": formset, "reason_form": reason_form, "more_rows": rows + 3})
 
 
-@curator_required
+@rule_required("catalog.manage_samples")
 @require_http_methods(["GET", "POST"])
 def sample_reweigh(request, identifier):
-    sample = _sample_or_404(request, identifier)
+    sample = sample_get_for_user(request.user, identifier)
     form = ReweighForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.sample_reweigh(actor=request.user, sample=sample, measured_mass_ug=data["mass"],
-                                    reason=data["reason"], kind=data["kind"])
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        run_in_form(form, lambda: services.sample_reweigh(
+            actor=request.user, sample=sample, measured_mass_ug=data["mass"], reason=data["reason"], kind=data["kind"]))
+        if form.is_valid():
             messages.success(request, _("New weight of %(sample)s recorded.") % {"sample": sample.identifier})
             return redirect(sample)
     return render(request, "catalog/sample_form.html", {
@@ -187,18 +159,15 @@ def sample_reweigh(request, identifier):
         "submit": _("Record the weight")})
 
 
-@curator_required
+@rule_required("catalog.manage_samples")
 @require_http_methods(["GET", "POST"])
 def sample_move(request, identifier):
-    sample = _sample_or_404(request, identifier)
+    sample = sample_get_for_user(request.user, identifier)
     form = MoveForm(request.POST or None, initial={"location": sample.location.code if sample.location else None})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.sample_move(actor=request.user, sample=sample, location=form.cleaned_data["location"],
-                                 note=form.cleaned_data["note"])
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        run_in_form(form, lambda: services.sample_move(
+            actor=request.user, sample=sample, location=form.cleaned_data["location"], note=form.cleaned_data["note"]))
+        if form.is_valid():
             messages.success(request, _("%(sample)s moved.") % {"sample": sample.identifier})
             return redirect(sample)
     return render(request, "catalog/sample_form.html", {
@@ -206,7 +175,7 @@ def sample_move(request, identifier):
         "submit": _("Move")})
 
 
-@curator_required
+@rule_required("catalog.import_samples")
 @require_http_methods(["GET", "POST"])
 def sample_import(request):
     """The same importer as ``lunarshare import_samples``: every error listed, nothing imported on error."""

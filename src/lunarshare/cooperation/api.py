@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import AllowAny
+
+from lunarshare.permissions import PUBLIC
 
 from . import selectors
 from .models import CooperationAgreement, InternationalPayload, PartnerOrganisation, SampleGift
@@ -126,7 +127,7 @@ class PayloadFilters(_Filters):
 
 
 class _ReadOnly(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
+    permission_rules = {"list": PUBLIC, "retrieve": PUBLIC}  # the registry is public
     filter_backends: list = []
     filters_class: type[_Filters]
     list_selector = None

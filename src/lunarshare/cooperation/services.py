@@ -12,13 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.rules import is_curator, is_officer
 from lunarshare.accounts.validators import normalize_ror
 from lunarshare.catalog.models import LedgerEntry, Mission, Sample, SampleStatus
 from lunarshare.catalog.selectors import available_mass_ug
 from lunarshare.catalog.services import ChildSpec, InsufficientMassError, sample_split, sample_write_off
-from lunarshare.errors import ConflictError, PermissionDeniedError, ValidationFailed, check_transition
+from lunarshare.errors import ConflictError, ValidationFailed, check_transition
 from lunarshare.mass import MAX_MASS_UG, format_mass
+from lunarshare.permissions import require
 
 from .models import (
     AgreementDocument,
@@ -38,17 +38,15 @@ PAYLOAD_FIELDS = ("name_en", "name_zh", "acronym", "mission", "partner", "countr
 
 # --- guards ----------------------------------------------------------------------------------
 
-# ``actor=None`` is the system itself (the demo loader, an operator's management command), as in
-# ``accounts.services.role_grant``; every request path passes the signed-in user.
+# ``actor=None`` is the system itself (the demo loader, an operator's management command); see
+# ``lunarshare.permissions.require``, the one place that lets it through.
 
 def _require_officer(actor) -> None:
-    if actor is not None and not is_officer(actor):
-        raise PermissionDeniedError(_("Only programme officers may maintain the cooperation registry."))
+    require(actor, "cooperation.maintain", message=_("Only programme officers may maintain the cooperation registry."))
 
 
 def _require_gift_recorder(actor) -> None:
-    if actor is not None and not (is_officer(actor) or is_curator(actor)):
-        raise PermissionDeniedError(_("Only programme officers and curators may record a sample gift."))
+    require(actor, "cooperation.record_gift", message=_("Only programme officers and curators may record a sample gift."))
 
 
 def _validate(obj, *, exclude: Sequence[str] = ()) -> None:

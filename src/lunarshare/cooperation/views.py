@@ -4,29 +4,16 @@ officer pages that maintain them. Views parse, call one service, and show the ou
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lunarshare.errors import DomainError, NotFoundError
+from lunarshare.errors import DomainError
+from lunarshare.permissions import public, rule_required
+from lunarshare.web_errors import refused_to
 
 from . import forms, selectors, services
 from .rules import can_maintain_registry, can_record_gift
-
-
-def _fetch(getter, pk):
-    try:
-        return getter(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
-
-
-def _require(predicate, user) -> None:
-    if not predicate(user):
-        raise PermissionDenied
 
 
 def _filtered(form_class, request, selector, **extra):
@@ -50,6 +37,7 @@ def _show_error(request, form, exc: DomainError) -> None:
 
 # --- public pages ----------------------------------------------------------------------------
 
+@public
 def home(request):
     context = {
         "summary": selectors.registry_summary(),
@@ -62,14 +50,16 @@ def home(request):
     return render(request, "cooperation/home.html", context)
 
 
+@public
 def payload_list(request):
     form, payloads = _filtered(forms.PayloadFilterForm, request, selectors.payload_list)
     return render(request, "cooperation/payload_list.html", {
         "form": form, "payloads": payloads, "can_maintain": can_maintain_registry(request.user)})
 
 
+@public
 def payload_detail(request, pk):
-    payload = _fetch(selectors.payload_get, pk)
+    payload = selectors.payload_get(pk)
     return render(request, "cooperation/payload_detail.html", {
         "payload": payload, "datasets": selectors.payload_public_datasets(payload),
         "can_maintain": can_maintain_registry(request.user),
@@ -78,41 +68,47 @@ def payload_detail(request, pk):
         if can_maintain_registry(request.user) else None})
 
 
+@public
 def partner_list(request):
     form, partners = _filtered(forms.PartnerFilterForm, request, selectors.partner_list)
     return render(request, "cooperation/partner_list.html", {
         "form": form, "partners": partners, "can_maintain": can_maintain_registry(request.user)})
 
 
+@public
 def partner_detail(request, pk):
-    partner = _fetch(selectors.partner_get, pk)
+    partner = selectors.partner_get(pk)
     return render(request, "cooperation/partner_detail.html", {
         "partner": partner, "payloads": selectors.payload_list(partner=partner.pk),
         "agreements": selectors.agreement_list(partner=partner.pk), "gifts": selectors.gift_list(recipient=partner.pk),
         "can_maintain": can_maintain_registry(request.user)})
 
 
+@public
 def agreement_list(request):
     form, agreements = _filtered(forms.AgreementFilterForm, request, selectors.agreement_list)
     return render(request, "cooperation/agreement_list.html", {
         "form": form, "agreements": agreements, "can_maintain": can_maintain_registry(request.user)})
 
 
+@public
 def agreement_detail(request, pk):
-    agreement = _fetch(selectors.agreement_get, pk)
+    agreement = selectors.agreement_get(pk)
     return render(request, "cooperation/agreement_detail.html", {
         "agreement": agreement, "can_maintain": can_maintain_registry(request.user),
         "status_form": forms.AgreementStatusForm(current=agreement.status), "document_form": forms.DocumentForm()})
 
 
+@public
 def gift_list(request):
     form, gifts = _filtered(forms.GiftFilterForm, request, selectors.gift_list)
     return render(request, "cooperation/gift_list.html", {
         "form": form, "gifts": gifts, "can_record_gift": can_record_gift(request.user)})
 
 
+@public
 def gift_detail(request, pk):
-    return render(request, "cooperation/gift_detail.html", {"gift": _fetch(selectors.gift_get, pk)})
+    return render(request, "cooperation/gift_detail.html", {"gift": selectors.gift_get(pk)})
 
 
 # --- officer pages ---------------------------------------------------------------------------
@@ -145,36 +141,30 @@ def _post_action(request, obj, form, *, invalid_message, perform, success_messag
     if not form.is_valid():
         messages.error(request, invalid_message(form) if callable(invalid_message) else invalid_message)
     else:
-        try:
-            perform(form.cleaned_data)
-            messages.success(request, success_message)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        perform(form.cleaned_data)  # a refusal is shown by DomainErrorMiddleware on the page posted from
+        messages.success(request, success_message)
     return redirect(obj.get_absolute_url())
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def partner_create(request):
-    _require(can_maintain_registry, request.user)
     form = forms.PartnerForm(request.POST or None)
     return _edit(request, form=form, template="cooperation/edit.html", title=_("New partner organisation"),
                  cancel_url="cooperation:partner-list",
                  on_valid=lambda data: services.partner_create(actor=request.user, **data))
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def partner_edit(request, pk):
-    _require(can_maintain_registry, request.user)
-    partner = _fetch(selectors.partner_get, pk)
+    partner = selectors.partner_get(pk)
     form = forms.PartnerForm(request.POST or None, instance=selectors.partner_get(pk))
     return _edit(request, form=form, template="cooperation/edit.html",
                  title=_("Edit %(name)s") % {"name": partner.name}, cancel_url="cooperation:partner-list",
                  on_valid=lambda data: services.partner_update(actor=request.user, partner=partner, **data))
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def agreement_create(request):
-    _require(can_maintain_registry, request.user)
     form = forms.AgreementCreateForm(request.POST or None)
 
     def create(data):
@@ -185,10 +175,9 @@ def agreement_create(request):
                  cancel_url="cooperation:agreement-list", on_valid=create)
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def agreement_edit(request, pk):
-    _require(can_maintain_registry, request.user)
-    agreement = _fetch(selectors.agreement_get, pk)
+    agreement = selectors.agreement_get(pk)
     form = forms.AgreementForm(request.POST or None, instance=selectors.agreement_get(pk))
 
     def update(data):
@@ -200,22 +189,22 @@ def agreement_edit(request, pk):
                  on_valid=update)
 
 
-@login_required
+@rule_required("cooperation.maintain")
 @require_POST
+@refused_to("cooperation:agreement-detail", "pk")
 def agreement_status(request, pk):
-    _require(can_maintain_registry, request.user)
-    agreement = _fetch(selectors.agreement_get, pk)
+    agreement = selectors.agreement_get(pk)
     return _post_action(
         request, agreement, forms.AgreementStatusForm(request.POST), invalid_message=_("Choose a status."),
         perform=lambda data: services.agreement_change_status(actor=request.user, agreement=agreement, **data),
         success_message=_("The agreement's status was changed."))
 
 
-@login_required
+@rule_required("cooperation.maintain")
 @require_POST
+@refused_to("cooperation:agreement-detail", "pk")
 def agreement_document(request, pk):
-    _require(can_maintain_registry, request.user)
-    agreement = _fetch(selectors.agreement_get, pk)
+    agreement = selectors.agreement_get(pk)
     return _post_action(
         request, agreement, forms.DocumentForm(request.POST, request.FILES),
         invalid_message=_("Give the document a title and attach a file or a link."),
@@ -223,9 +212,8 @@ def agreement_document(request, pk):
         success_message=_("The document was added."))
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def payload_create(request):
-    _require(can_maintain_registry, request.user)
     form = forms.PayloadCreateForm(request.POST or None)
 
     def create(data):
@@ -236,10 +224,9 @@ def payload_create(request):
                  cancel_url="cooperation:payload-list", on_valid=create)
 
 
-@login_required
+@rule_required("cooperation.maintain")
 def payload_edit(request, pk):
-    _require(can_maintain_registry, request.user)
-    payload = _fetch(selectors.payload_get, pk)
+    payload = selectors.payload_get(pk)
     form = forms.PayloadForm(request.POST or None, instance=selectors.payload_get(pk))
 
     def update(data):
@@ -251,22 +238,22 @@ def payload_edit(request, pk):
                  on_valid=update)
 
 
-@login_required
+@rule_required("cooperation.maintain")
 @require_POST
+@refused_to("cooperation:payload-detail", "pk")
 def payload_status(request, pk):
-    _require(can_maintain_registry, request.user)
-    payload = _fetch(selectors.payload_get, pk)
+    payload = selectors.payload_get(pk)
     return _post_action(
         request, payload, forms.PayloadStatusForm(request.POST), invalid_message=_("Choose a status."),
         perform=lambda data: services.payload_change_status(actor=request.user, payload=payload, **data),
         success_message=_("The payload's status was changed."))
 
 
-@login_required
+@rule_required("cooperation.maintain")
 @require_POST
+@refused_to("cooperation:payload-detail", "pk")
 def payload_datasets(request, pk):
-    _require(can_maintain_registry, request.user)
-    payload = _fetch(selectors.payload_get, pk)
+    payload = selectors.payload_get(pk)
     return _post_action(
         request, payload, forms.PayloadDatasetsForm(request.POST),
         invalid_message=lambda form: form.errors["datasets"][0],
@@ -274,9 +261,8 @@ def payload_datasets(request, pk):
         success_message=_("Saved."))
 
 
-@login_required
+@rule_required("cooperation.record_gift")
 def gift_create(request):
-    _require(can_record_gift, request.user)
     form = forms.GiftForm(request.POST or None)
     return _edit(request, form=form, template="cooperation/edit.html", title=_("Record a sample gift"),
                  cancel_url="cooperation:gift-list",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from lunarshare.permissions import PUBLIC
 
 from . import selectors
 
@@ -101,7 +102,7 @@ class StatisticsOutput(serializers.Serializer):
 class StatisticsView(APIView):
     """Public figures only: published rounds, shipped loans, released data (see ``insights.selectors``)."""
 
-    permission_classes = [AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(responses={200: StatisticsOutput, 304: None},
                    summary="Public statistics of the collection and the programme")

@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lunarshare.mass import format_mass
+from lunarshare.permissions import public
 
 from . import selectors
 from .tables import BY_SLUG, TABLES, rows_of
@@ -28,6 +29,7 @@ def _cell(value, kind: str) -> str:
     return str(value)
 
 
+@public
 def dashboard(request):
     statistics = selectors.public_statistics()
     tables = []
@@ -56,6 +58,7 @@ def _chart_labels() -> dict:
     }
 
 
+@public
 def csv_export(request, slug: str):
     """One table as CSV: exact integers (masses in µg), headers in the page's language."""
     if slug not in BY_SLUG:

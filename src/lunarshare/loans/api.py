@@ -10,17 +10,17 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lunarshare.api import paginated_response
-from lunarshare.errors import NotFoundError, PermissionDeniedError
+from lunarshare.errors import NotFoundError
 from lunarshare.mass import MAX_MASS_UG
 
 from . import services
 from .models import ExtensionRequest, Incident, Loan, LoanItem, Shipment, UseReport
-from .rules import can_decide_extension, can_view_report
+from .rules import can_decide_extension
 from .selectors import (
     incident_get_for_user,
     incidents_visible_to,
@@ -249,16 +249,14 @@ def _detail(loan: Loan, code=status.HTTP_200_OK) -> Response:
 # --- Views ------------------------------------------------------------------------------------
 
 class LoanAction(APIView):
-    """Base of the POST actions on one loan."""
-
-    permission_classes = [permissions.IsAuthenticated]
+    """Base of the POST actions on one loan; each declares its rule in ``permission_rules``."""
 
     def loan(self, request, pk) -> Loan:
         return loan_get_for_user(request.user, pk)
 
 
 class CreateLoanApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"post": "loans.create_loan"}
 
     @extend_schema(request=None, responses={201: LoanDetailOut}, summary="Create the loan of an approved application (officer)")
     def post(self, request, pk):
@@ -272,7 +270,7 @@ class CreateLoanApi(APIView):
 
 
 class LoanListApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in"}
 
     @extend_schema(responses=LoanOut(many=True), summary="Loans the caller may see (borrowers: their own)")
     def get(self, request):
@@ -288,7 +286,7 @@ class LoanListApi(APIView):
 
 
 class LoanDetailApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "loans.view_loan"}
 
     @extend_schema(responses=LoanDetailOut, summary="One loan with its items")
     def get(self, request, pk):
@@ -296,6 +294,7 @@ class LoanDetailApi(APIView):
 
 
 class SignApi(LoanAction):
+    permission_rules = {"post": "loans.sign"}
     @extend_schema(request=SignIn, responses=LoanDetailOut, summary="Sign the agreement (borrower's representative, then officer)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -305,6 +304,7 @@ class SignApi(LoanAction):
 
 
 class AgreementPdfApi(LoanAction):
+    permission_rules = {"get": "loans.view_loan"}
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The agreement PDF (signed copy once both signed)")},
                    summary="The agreement PDF")
     def get(self, request, pk):
@@ -320,6 +320,7 @@ class AgreementPdfApi(LoanAction):
 
 
 class CertificatePdfApi(LoanAction):
+    permission_rules = {"get": "loans.view_loan"}
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The loan certificate")},
                    summary="The loan certificate PDF")
     def get(self, request, pk):
@@ -334,6 +335,7 @@ class CertificatePdfApi(LoanAction):
 
 
 class AllocateApi(LoanAction):
+    permission_rules = {"post": "loans.allocate"}
     @extend_schema(request=AllocateIn, responses=LoanDetailOut, summary="Allocate samples to a pending item (curator; splits as needed)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -347,6 +349,7 @@ class AllocateApi(LoanAction):
 
 
 class ShipApi(LoanAction):
+    permission_rules = {"post": "loans.ship"}
     @extend_schema(request=ShipIn, responses=LoanDetailOut, summary="Ship every allocated item (curator; both signatures first)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -355,6 +358,7 @@ class ShipApi(LoanAction):
 
 
 class ReceiveApi(LoanAction):
+    permission_rules = {"post": "loans.receive"}
     @extend_schema(request=ReceiveIn, responses=LoanDetailOut, summary="Confirm receipt with a condition report (borrower)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -363,6 +367,7 @@ class ReceiveApi(LoanAction):
 
 
 class ConsumeApi(LoanAction):
+    permission_rules = {"post": "loans.report_use"}
     @extend_schema(request=ConsumeIn, responses={201: UseReportOut}, summary="Report a destructive analysis (borrower)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -372,6 +377,7 @@ class ConsumeApi(LoanAction):
 
 
 class UseApi(LoanAction):
+    permission_rules = {"post": "loans.report_use"}
     @extend_schema(request=UseIn, responses={201: UseReportOut}, summary="Report a non-destructive analysis (borrower)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -381,6 +387,7 @@ class UseApi(LoanAction):
 
 
 class ReturnApi(LoanAction):
+    permission_rules = {"post": "loans.record_return"}
     @extend_schema(request=ReturnIn, responses=LoanDetailOut, summary="Record returned items with their reweighed masses (curator)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -393,6 +400,7 @@ class ReturnApi(LoanAction):
 
 
 class ExtendApi(LoanAction):
+    permission_rules = {"post": "loans.view_loan"}
     @extend_schema(request=ExtendIn, responses=ExtensionOut,
                    summary="Borrower: request an extension. Officer: grant/refuse the pending request, or extend directly.")
     def post(self, request, pk):
@@ -420,6 +428,7 @@ class ExtendApi(LoanAction):
 
 
 class RecallApi(LoanAction):
+    permission_rules = {"post": "loans.recall"}
     @extend_schema(request=RecallIn, responses=LoanDetailOut, summary="Recall a loan (officer): reason and new due date")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -429,6 +438,7 @@ class RecallApi(LoanAction):
 
 
 class TransferApi(LoanAction):
+    permission_rules = {"post": "loans.record_return"}
     @extend_schema(request=TransferIn, responses=LoanDetailOut, summary="Transfer an item to another loan in use (curator)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -444,6 +454,7 @@ class TransferApi(LoanAction):
 
 
 class CloseApi(LoanAction):
+    permission_rules = {"post": "loans.close"}
     @extend_schema(request=NoteIn, responses=LoanDetailOut, summary="Close a loan whose every item is closed (officer)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -452,6 +463,7 @@ class CloseApi(LoanAction):
 
 
 class CancelApi(LoanAction):
+    permission_rules = {"post": "loans.cancel"}
     @extend_schema(request=ReasonIn, responses=LoanDetailOut, summary="Cancel a loan before shipment (officer)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -460,6 +472,7 @@ class CancelApi(LoanAction):
 
 
 class InventoryApi(LoanAction):
+    permission_rules = {"post": "loans.confirm_inventory"}
     @extend_schema(request=InventoryIn, responses={201: OpenApiResponse(description="Confirmed")},
                    summary="Confirm the annual inventory (borrower)")
     def post(self, request, pk):
@@ -471,6 +484,7 @@ class InventoryApi(LoanAction):
 
 
 class LoanIncidentApi(LoanAction):
+    permission_rules = {"post": "loans.report_incident"}
     @extend_schema(request=IncidentIn, responses={201: IncidentOut}, summary="Report an incident on a loan (lost, stolen, damaged)")
     def post(self, request, pk):
         loan = self.loan(request, pk)
@@ -479,7 +493,7 @@ class LoanIncidentApi(LoanAction):
 
 
 class IncidentListApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in"}
 
     @extend_schema(responses=IncidentOut(many=True), summary="Incidents the caller may see")
     def get(self, request):
@@ -491,7 +505,7 @@ class IncidentListApi(APIView):
 
 
 class IncidentDetailApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in"}
 
     @extend_schema(responses=IncidentOut, summary="One incident")
     def get(self, request, pk):
@@ -499,7 +513,7 @@ class IncidentDetailApi(APIView):
 
 
 class IncidentInvestigateApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"post": "loans.manage_incident"}
 
     @extend_schema(request=NoteIn, responses=IncidentOut, summary="Start investigating an incident")
     def post(self, request, pk):
@@ -509,7 +523,7 @@ class IncidentInvestigateApi(APIView):
 
 
 class IncidentResolveApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"post": "loans.manage_incident"}
 
     @extend_schema(request=IncidentResolveIn, responses=IncidentOut, summary="Resolve an incident (optionally writing the mass off)")
     def post(self, request, pk):
@@ -519,13 +533,11 @@ class IncidentResolveApi(APIView):
 
 
 class LoanReportApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "loans.view_report"}
 
     @extend_schema(responses={200: OpenApiResponse(description="Open loans, mass out by country and institution, overdue, incidents")},
                    summary="Officers' loan report")
     def get(self, request):
-        if not can_view_report.test(request.user):
-            raise PermissionDeniedError(_("Only officers, curators and auditors see the loan report."))
         report = loan_report()
         return Response({
             "date": report["date"],

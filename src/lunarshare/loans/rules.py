@@ -1,13 +1,11 @@
-"""Who may do what with a loan. Services call :func:`require`; views call the predicates only
-to show or hide buttons."""
+"""Who may do what with a loan. Services call ``lunarshare.permissions.require`` with these
+permission names; views call the predicates only to show or hide buttons."""
 
 from __future__ import annotations
 
 import rules
-from django.utils.translation import gettext as _
 
-from lunarshare.accounts.rules import is_auditor, is_curator, is_officer
-from lunarshare.errors import PermissionDeniedError
+from lunarshare.accounts.rules import is_auditor, is_committee, is_curator, is_officer
 
 
 @rules.predicate
@@ -26,6 +24,10 @@ def is_team_member(user, loan) -> bool:
     return user.pk in loan_team_user_ids(loan)
 
 
+# Staff who see every loan and incident (auditors and the committee read, never write).
+reads_all_loans = is_curator | is_officer | is_auditor | is_committee
+can_view_loan = reads_all_loans | is_team_member
+can_sign = is_responsible | is_officer
 can_create = is_officer
 can_sign_for_borrower = is_responsible
 can_sign_for_agency = is_officer
@@ -44,6 +46,8 @@ can_manage_incident = is_curator | is_officer
 can_confirm_inventory = is_team_member
 can_view_report = is_officer | is_curator | is_auditor
 
+rules.add_perm("loans.view_loan", can_view_loan)
+rules.add_perm("loans.sign", can_sign)
 rules.add_perm("loans.create_loan", can_create)
 rules.add_perm("loans.sign_for_borrower", can_sign_for_borrower)
 rules.add_perm("loans.sign_for_agency", can_sign_for_agency)
@@ -61,10 +65,3 @@ rules.add_perm("loans.report_incident", can_report_incident)
 rules.add_perm("loans.manage_incident", can_manage_incident)
 rules.add_perm("loans.confirm_inventory", can_confirm_inventory)
 rules.add_perm("loans.view_report", can_view_report)
-
-
-def require(predicate, user, loan=None, message=None) -> None:
-    """Raise :class:`PermissionDeniedError` unless ``predicate(user, loan)`` holds."""
-    allowed = predicate.test(user, loan) if loan is not None else predicate.test(user)
-    if not allowed:
-        raise PermissionDeniedError(message or _("You are not allowed to do this with this loan."))

@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lunarshare.accounts.models import Role
-from lunarshare.errors import NotFoundError, PermissionDeniedError
+from lunarshare.errors import NotFoundError
+from lunarshare.permissions import parse_id
 
 from .models import (
     CLOSED_ITEM_STATUSES,
@@ -21,18 +21,7 @@ from .models import (
     LoanItemStatus,
     LoanStatus,
 )
-
-STAFF_ROLES = (Role.CURATOR, Role.OFFICER, Role.AUDITOR, Role.COMMITTEE)
-
-
-def parse_id(value) -> int | None:
-    """A primary key from the URL, or ``None`` when it cannot name a row (not a number, or
-    beyond a 64-bit key, which PostgreSQL would refuse with an error instead of no row)."""
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**63 else None
+from .rules import reads_all_loans
 
 
 def loan_team_user_ids(loan: Loan) -> set[int]:
@@ -47,7 +36,7 @@ def loans_visible_to(user) -> QuerySet:
     queryset = Loan.objects.select_related("borrower_institution", "responsible")
     if not (user and user.is_authenticated):
         return queryset.none()
-    if user.has_role(*STAFF_ROLES):
+    if reads_all_loans(user):
         return queryset
     return queryset.filter(Q(responsible=user) | Q(team=user)).distinct()
 
@@ -58,9 +47,7 @@ def loan_get_for_user(user, pk) -> Loan:
     if pk is None:
         raise NotFoundError(_("No such loan."))
     loan = loans_visible_to(user).filter(pk=pk).first()
-    if loan is None:
-        if user and user.is_authenticated and Loan.objects.filter(pk=pk).exists():
-            raise PermissionDeniedError(_("This loan belongs to another borrower."))
+    if loan is None:  # someone else's loan answers like a missing one, so its existence does not leak
         raise NotFoundError(_("No such loan."))
     return loan
 
@@ -69,7 +56,7 @@ def incidents_visible_to(user) -> QuerySet:
     queryset = Incident.objects.select_related("loan", "sample", "item")
     if not (user and user.is_authenticated):
         return queryset.none()
-    if user.has_role(*STAFF_ROLES):
+    if reads_all_loans(user):
         return queryset
     return queryset.filter(loan__in=loans_visible_to(user).values("pk"))
 
@@ -79,9 +66,7 @@ def incident_get_for_user(user, pk) -> Incident:
     if pk is None:
         raise NotFoundError(_("No such incident."))
     incident = incidents_visible_to(user).filter(pk=pk).first()
-    if incident is None:
-        if user and user.is_authenticated and Incident.objects.filter(pk=pk).exists():
-            raise PermissionDeniedError(_("This incident concerns another borrower's loan."))
+    if incident is None:  # likewise 404 for an incident on someone else's loan
         raise NotFoundError(_("No such incident."))
     return incident
 

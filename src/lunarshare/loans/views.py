@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lunarshare.audit.services import events_for
-from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.errors import ValidationFailed
 from lunarshare.mass import format_mass, parse_mass
+from lunarshare.permissions import rule_required
+from lunarshare.web_errors import refused_to
 
 from . import forms, rules, services
 from .documents import qr_svg, render_certificate
@@ -31,21 +32,6 @@ from .selectors import (
 )
 
 
-def _loan(request, pk):
-    try:
-        return loan_get_for_user(request.user, pk)
-    except NotFoundError:
-        raise Http404(_("No such loan.")) from None
-    except PermissionDeniedError as error:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(error.message) from None
-
-
-def _refused(request, error: DomainError) -> None:
-    messages.error(request, error.message)
-
-
 def _mass_mg(value: str | None):
     value = (value or "").strip()
     if not value:
@@ -54,16 +40,14 @@ def _mass_mg(value: str | None):
     return parse_mass(parts[0], parts[1] if len(parts) > 1 else "mg")
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def my_loans(request):
     loans = loans_visible_to(request.user).filter(responsible=request.user) | loans_visible_to(request.user).filter(team=request.user)
     return render(request, "loans/loan_list.html", {"loans": loans.distinct().order_by("-id"), "mine": True})
 
 
-@login_required
+@rule_required("loans.view_report")
 def loan_list(request):
-    if not rules.can_view_report.test(request.user):
-        raise Http404
     queryset = loans_visible_to(request.user).order_by("-id")
     status = request.GET.get("status")
     if status in LoanStatus.values:
@@ -74,9 +58,9 @@ def loan_list(request):
                                                      "can_create": rules.can_create.test(request.user)})
 
 
-@login_required
+@rule_required("loans.view_loan")
 def loan_detail(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     user = request.user
     items = loan_items(loan)
     context = {
@@ -112,24 +96,20 @@ def loan_detail(request, pk):
     return render(request, "loans/loan_detail.html", context)
 
 
-@login_required
+@rule_required("loans.view_loan")
 def sign(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     form = forms.SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_sign(actor=request.user, loan=loan, typed_name=form.cleaned_data["typed_name"])
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Signed."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+        services.loan_sign(actor=request.user, loan=loan, typed_name=form.cleaned_data["typed_name"])
+        messages.success(request, _("Signed."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/sign.html", {"loan": loan, "form": form, "signatures": loan.signatures.select_related("signer")})
 
 
-@login_required
+@rule_required("loans.view_loan")
 def agreement_pdf(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     agreement = getattr(loan, "agreement", None)
     if agreement is None:
         raise Http404
@@ -137,32 +117,26 @@ def agreement_pdf(request, pk):
     return FileResponse(document.open("rb"), content_type="application/pdf", filename=f"{loan}-agreement.pdf")
 
 
-@login_required
+@rule_required("loans.view_loan")
 def certificate_pdf(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     response = HttpResponse(render_certificate(loan), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{loan}-certificate.pdf"'
     return response
 
 
-@login_required
+@rule_required("loans.allocate")
 def allocate(request, pk):
-    loan = _loan(request, pk)
-    if not rules.can_allocate.test(request.user, loan):
-        raise Http404
+    loan = loan_get_for_user(request.user, pk)
     if request.method == "POST":
         form = forms.AllocateForm(request.POST)
         if form.is_valid():
-            try:
-                item = loan.items.filter(pk=parse_id(form.cleaned_data["item"]) or 0).first()
-                if item is None:
-                    raise NotFoundError(_("No such item."))
-                pick = services.Pick(form.cleaned_data["identifier"], _mass_mg(form.cleaned_data["mass"]))
-                services.loan_allocate(actor=request.user, loan=loan, item=item, picks=[pick])
-            except DomainError as error:
-                _refused(request, error)
-            else:
-                messages.success(request, _("Allocated and reserved."))
+            item = loan.items.filter(pk=parse_id(form.cleaned_data["item"]) or 0).first()
+            if item is None:
+                raise ValidationFailed(_("No such item."))
+            pick = services.Pick(form.cleaned_data["identifier"], _mass_mg(form.cleaned_data["mass"]))
+            services.loan_allocate(actor=request.user, loan=loan, item=item, picks=[pick])
+            messages.success(request, _("Allocated and reserved."))
             return redirect("loans:allocate", pk=loan.pk)
     pending = loan.items.filter(status=LoanItem.Status.PENDING).select_related("application_item__sample_set")
     rows = []
@@ -179,172 +153,141 @@ def allocate(request, pk):
     return render(request, "loans/allocate.html", {"loan": loan, "rows": rows, "allocated": allocated})
 
 
-@login_required
+@rule_required("loans.ship")
 def ship(request, pk):
-    loan = _loan(request, pk)
-    if not rules.can_ship.test(request.user, loan):
-        raise Http404
+    loan = loan_get_for_user(request.user, pk)
     form = forms.ShipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_ship(actor=request.user, loan=loan, **form.cleaned_data)
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Shipped. Print the labels for the package."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+        services.loan_ship(actor=request.user, loan=loan, **form.cleaned_data)
+        messages.success(request, _("Shipped. Print the labels for the package."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/ship.html", {"loan": loan, "form": form,
                                                "items": loan.items.select_related("sample").exclude(sample=None)[:500]})
 
 
-@login_required
+@rule_required("loans.ship")
 def labels(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     items = loan.items.select_related("sample").exclude(sample=None).order_by("id")[:2000]
     labels = [{"item": item, "qr": qr_svg(item.sample.identifier)} for item in items]
     return render(request, "loans/labels.html", {"loan": loan, "labels": labels})
 
 
-@login_required
+@rule_required("loans.receive")
 def receive(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     form = forms.ReceiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"])
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Receipt confirmed. The material is now in your custody."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+        services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"])
+        messages.success(request, _("Receipt confirmed. The material is now in your custody."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/receive.html", {"loan": loan, "form": form,
                                                   "items": loan.items.select_related("sample").exclude(sample=None)[:500]})
 
 
-@login_required
+@rule_required("loans.report_use")
 def use(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     identifiers = list(loan.items.filter(status=LoanItem.Status.WITH_BORROWER).values_list("sample__identifier", flat=True)[:2000])
     form = forms.UseForm(request.POST or None, identifiers=identifiers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            destructive = data["kind"] == UseReport.Kind.DESTRUCTIVE
-            services.loan_report_use(actor=request.user, loan=loan, identifier=data["identifier"], kind=data["kind"],
-                                     method=data["method"], performed_on=data["performed_on"],
-                                     mass_ug=(_mass_mg(data["mass"]) or 0) if destructive else 0,
-                                     video_url=data["video_url"] or "", notes=data["notes"])
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Use recorded."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+        destructive = data["kind"] == UseReport.Kind.DESTRUCTIVE
+        services.loan_report_use(actor=request.user, loan=loan, identifier=data["identifier"], kind=data["kind"],
+                                 method=data["method"], performed_on=data["performed_on"],
+                                 mass_ug=(_mass_mg(data["mass"]) or 0) if destructive else 0,
+                                 video_url=data["video_url"] or "", notes=data["notes"])
+        messages.success(request, _("Use recorded."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     items = loan.items.filter(status=LoanItem.Status.WITH_BORROWER).select_related("sample")[:500]
     return render(request, "loans/use.html", {"loan": loan, "form": form, "items": items})
 
 
-@login_required
+@rule_required("loans.record_return")
 def bulk_return(request, pk):
-    loan = _loan(request, pk)
-    if not rules.can_return.test(request.user, loan):
-        raise Http404
+    loan = loan_get_for_user(request.user, pk)
     form = forms.ReturnForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            lines = services.parse_return_lines(form.cleaned_data["lines"])
-            result = services.loan_return(actor=request.user, loan=loan, lines=lines, note=form.cleaned_data["note"])
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("%(n)s item(s) returned.") % {"n": result.returned})
-            for incident in result.incidents:
-                messages.warning(request, _("Incident %(incident)s opened: %(text)s") % {"incident": incident, "text": incident.description})
-            loan.refresh_from_db()
-            form = forms.ReturnForm()
+        lines = services.parse_return_lines(form.cleaned_data["lines"])
+        result = services.loan_return(actor=request.user, loan=loan, lines=lines, note=form.cleaned_data["note"])
+        messages.success(request, _("%(n)s item(s) returned.") % {"n": result.returned})
+        for incident in result.incidents:
+            messages.warning(request, _("Incident %(incident)s opened: %(text)s") % {"incident": incident, "text": incident.description})
+        loan.refresh_from_db()
+        form = forms.ReturnForm()
     open_items = loan.items.filter(status__in=[LoanItem.Status.WITH_BORROWER, LoanItem.Status.SHIPPED]).select_related("sample")[:500]
     return render(request, "loans/return.html", {"loan": loan, "form": form, "result": result, "open_items": open_items,
                                                  "tolerance_example": format_mass(services.return_tolerance_ug(10_000))})
 
 
-@login_required
+@rule_required("loans.view_loan")
 def extend(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     pending = loan.extensions.filter(status=ExtensionRequest.Status.REQUESTED).first()
     officer = rules.can_decide_extension.test(request.user, loan)
     form = (forms.DecisionForm if officer and pending else forms.ExtensionRequestForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            if officer and pending:
-                if data["decision"] == "grant":
-                    services.extension_grant(actor=request.user, request=pending, note=data["note"])
-                else:
-                    services.extension_refuse(actor=request.user, request=pending, note=data["note"])
-            elif officer:
-                services.loan_extend(actor=request.user, loan=loan, new_due_date=data["due_date"], reason=data["reason"])
+        if officer and pending:
+            if data["decision"] == "grant":
+                services.extension_grant(actor=request.user, request=pending, note=data["note"])
             else:
-                services.extension_request(actor=request.user, loan=loan, requested_due_date=data["due_date"], reason=data["reason"])
-        except DomainError as error:
-            _refused(request, error)
+                services.extension_refuse(actor=request.user, request=pending, note=data["note"])
+        elif officer:
+            services.loan_extend(actor=request.user, loan=loan, new_due_date=data["due_date"], reason=data["reason"])
         else:
-            messages.success(request, _("Done."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+            services.extension_request(actor=request.user, loan=loan, requested_due_date=data["due_date"], reason=data["reason"])
+        messages.success(request, _("Done."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/extend.html", {"loan": loan, "form": form, "pending": pending, "officer": officer})
 
 
-@login_required
+@rule_required("loans.recall")
 def recall(request, pk):
-    loan = _loan(request, pk)
+    loan = loan_get_for_user(request.user, pk)
     form = forms.RecallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_recall(actor=request.user, loan=loan, reason=form.cleaned_data["reason"],
-                                 new_due_date=form.cleaned_data["due_date"])
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Loan recalled; the borrower has been told."))
-            return redirect("loans:loan-detail", pk=loan.pk)
+        services.loan_recall(actor=request.user, loan=loan, reason=form.cleaned_data["reason"],
+                             new_due_date=form.cleaned_data["due_date"])
+        messages.success(request, _("Loan recalled; the borrower has been told."))
+        return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/recall.html", {"loan": loan, "form": form})
 
 
-@login_required
+@rule_required("loans.view_loan")
 @require_POST
+@refused_to("loans:loan-detail", "pk")
 def simple_action(request, pk, action):
     """Close, cancel, confirm the inventory, report an incident: small forms on the detail page."""
-    loan = _loan(request, pk)
-    try:
-        if action == "close":
-            services.loan_close(actor=request.user, loan=loan, note=request.POST.get("note", ""))
-        elif action == "cancel":
-            services.loan_cancel(actor=request.user, loan=loan, reason=request.POST.get("reason", ""))
-        elif action == "inventory":
-            services.inventory_confirm(actor=request.user, loan=loan, note=request.POST.get("note", ""))
-        elif action == "transfer":
-            identifier = (request.POST.get("identifier") or "").strip()
-            item = loan.items.filter(sample__identifier=identifier, closed_at__isnull=True).first()
-            target_id = parse_id((request.POST.get("to_loan") or "").strip().upper().removeprefix("LN-"))
-            target = loans_visible_to(request.user).filter(pk=target_id or 0).first()
-            if item is None or target is None:
-                raise NotFoundError(_("Give an open item of this loan and the number of the loan in use it goes to."))
-            services.loan_item_transfer(actor=request.user, item=item, to_loan=target, note=request.POST.get("note", ""))
-        elif action == "incident":
-            form = forms.IncidentForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Describe the incident and choose its kind."))
-                return redirect("loans:loan-detail", pk=loan.pk)
-            services.incident_report(actor=request.user, loan=loan, **form.cleaned_data)
-        else:
-            raise Http404
-    except DomainError as error:
-        _refused(request, error)
+    loan = loan_get_for_user(request.user, pk)
+    if action == "close":
+        services.loan_close(actor=request.user, loan=loan, note=request.POST.get("note", ""))
+    elif action == "cancel":
+        services.loan_cancel(actor=request.user, loan=loan, reason=request.POST.get("reason", ""))
+    elif action == "inventory":
+        services.inventory_confirm(actor=request.user, loan=loan, note=request.POST.get("note", ""))
+    elif action == "transfer":
+        identifier = (request.POST.get("identifier") or "").strip()
+        item = loan.items.filter(sample__identifier=identifier, closed_at__isnull=True).first()
+        target_id = parse_id((request.POST.get("to_loan") or "").strip().upper().removeprefix("LN-"))
+        target = loans_visible_to(request.user).filter(pk=target_id or 0).first()
+        if item is None or target is None:
+            raise ValidationFailed(_("Give an open item of this loan and the number of the loan in use it goes to."))
+        services.loan_item_transfer(actor=request.user, item=item, to_loan=target, note=request.POST.get("note", ""))
+    elif action == "incident":
+        form = forms.IncidentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Describe the incident and choose its kind."))
+            return redirect("loans:loan-detail", pk=loan.pk)
+        services.incident_report(actor=request.user, loan=loan, **form.cleaned_data)
     else:
-        messages.success(request, _("Done."))
+        raise Http404
+    messages.success(request, _("Done."))
     return redirect("loans:loan-detail", pk=loan.pk)
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def incident_list(request):
     queryset = incidents_visible_to(request.user).order_by("-id")
     status = request.GET.get("status")
@@ -355,43 +298,32 @@ def incident_list(request):
                                                         "status": status})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def incident_detail(request, pk):
-    try:
-        incident = incident_get_for_user(request.user, pk)
-    except (NotFoundError, PermissionDeniedError):
-        raise Http404 from None
+    incident = incident_get_for_user(request.user, pk)
     form = forms.ResolveForm(request.POST or None) if request.POST.get("action") == "resolve" else forms.ResolveForm()
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "investigate":
-                services.incident_investigate(actor=request.user, incident=incident, note=request.POST.get("note", ""))
-            elif form.is_valid():
-                services.incident_resolve(actor=request.user, incident=incident, resolution=form.cleaned_data["resolution"],
-                                          write_off=form.cleaned_data["write_off"], mass_ug=_mass_mg(form.cleaned_data["mass"]))
-            else:
-                raise NotFoundError(_("Give the resolution."))
-        except DomainError as error:
-            _refused(request, error)
+        if request.POST.get("action") == "investigate":
+            services.incident_investigate(actor=request.user, incident=incident, note=request.POST.get("note", ""))
+        elif form.is_valid():
+            services.incident_resolve(actor=request.user, incident=incident, resolution=form.cleaned_data["resolution"],
+                                      write_off=form.cleaned_data["write_off"], mass_ug=_mass_mg(form.cleaned_data["mass"]))
         else:
-            messages.success(request, _("Done."))
-            return redirect("loans:incident-detail", pk=incident.pk)
+            raise ValidationFailed(_("Give the resolution."))
+        messages.success(request, _("Done."))
+        return redirect("loans:incident-detail", pk=incident.pk)
     return render(request, "loans/incident_detail.html", {
         "incident": incident, "form": form, "timeline": events_for(incident).order_by("seq"),
         "can_manage": rules.can_manage_incident.test(request.user, incident.loan)})
 
 
-@login_required
+@rule_required("loans.view_report")
 def report(request):
-    if not rules.can_view_report.test(request.user):
-        raise Http404
     return render(request, "loans/report.html", {"report": loan_report()})
 
 
-@login_required
+@rule_required("loans.view_report")
 def report_csv(request):
-    if not rules.can_view_report.test(request.user):
-        raise Http404
     data = loan_report()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="loan-report-{data["date"]}.csv"'
@@ -416,24 +348,18 @@ def report_csv(request):
     return response
 
 
-@login_required
+@rule_required("loans.create_loan")
 def new_loan(request):
     """Officers: approved applications that have no loan yet, each with a button to create it."""
     from lunarshare.programs.models import APPROVED_STATUSES, Application
 
-    if not rules.can_create.test(request.user):
-        raise Http404
     if request.method == "POST":
         application = Application.objects.filter(pk=parse_id(request.POST.get("application")) or 0).first()
         if application is None:
             raise Http404
-        try:
-            loan = services.loan_create_from_application(actor=request.user, application=application)
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Loan %(loan)s created; the borrower has been asked to sign.") % {"loan": loan})
-            return redirect("loans:loan-detail", pk=loan.pk)
+        loan = services.loan_create_from_application(actor=request.user, application=application)
+        messages.success(request, _("Loan %(loan)s created; the borrower has been asked to sign.") % {"loan": loan})
+        return redirect("loans:loan-detail", pk=loan.pk)
     applications = (Application.objects.filter(status__in=APPROVED_STATUSES, loan__isnull=True)
                     .select_related("institution", "applicant").order_by("-decided_at", "-id")[:200])
     return render(request, "loans/new.html", {"applications": applications})

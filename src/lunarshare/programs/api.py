@@ -1,7 +1,7 @@
 """REST API of the programs app: parse, authorize, call one service, answer.
 
-Each viewset declares who may call each action in ``roles_by_action`` (``None``: anyone,
-``()``: any signed-in user); objects are fetched through the ``*_get_for_user`` selectors."""
+Each viewset declares the rule of each action in ``permission_rules`` (``PUBLIC``: anyone);
+objects are fetched through the ``*_get_for_user`` selectors (404 for what the caller may not see)."""
 
 from __future__ import annotations
 
@@ -10,35 +10,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from lunarshare.accounts.models import Role
 from lunarshare.api import paginated_response
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
+from lunarshare.permissions import PUBLIC, may, query_int
 
 from . import selectors, services
 from .models import Application, Attachment, Review, Round, RuleDocument, SampleForm
-
-STAFF = (Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
-
-
-
-class RolePermission(permissions.BasePermission):
-    """Reads ``view.roles_by_action[view.action]``: None = public, () = signed in, else roles."""
-
-    def has_permission(self, request, view) -> bool:
-        required = view.roles_by_action.get(view.action, ())
-        if required is None:
-            return True
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return not required or user.has_role(*required)
-
 
 # --- Serializers --------------------------------------------------------------------------------
 
@@ -251,8 +234,7 @@ class RuleViewSet(viewsets.ViewSet):
     """Published rules and their versions (drafts are not shown)."""
 
     queryset = RuleDocument.objects.none()  # tells the schema the type of the path parameter
-    permission_classes = [RolePermission]
-    roles_by_action = {"list": None, "retrieve": None}
+    permission_rules = {"list": PUBLIC, "retrieve": PUBLIC}
     lookup_field = "slug"
 
     @extend_schema(responses=RuleDocumentOut(many=True))
@@ -273,12 +255,11 @@ class RuleViewSet(viewsets.ViewSet):
 class RoundViewSet(viewsets.ViewSet):
     queryset = Round.objects.none()  # tells the schema the type of the path parameter
     lookup_value_regex = "[0-9]+"
-    permission_classes = [RolePermission]
-    roles_by_action = {
-        "list": None, "retrieve": None, "results": None,
-        "create": (Role.OFFICER,), "partial_update": (Role.OFFICER,), "open": (Role.OFFICER,),
-        "close": (Role.OFFICER,), "assign_reviewers": (Role.OFFICER,),
-        "publish_results": (Role.COMMITTEE, Role.OFFICER), "ranking": STAFF,
+    permission_rules = {
+        "list": PUBLIC, "retrieve": PUBLIC, "results": PUBLIC,
+        "create": "programs.create_round", "partial_update": "programs.manage_round", "open": "programs.manage_round",
+        "close": "programs.manage_round", "assign_reviewers": "programs.assign_reviewers",
+        "publish_results": "programs.publish_results", "ranking": "programs.read_all_applications",
     }
 
     def _round(self, request, pk) -> Round:
@@ -365,7 +346,7 @@ class RoundViewSet(viewsets.ViewSet):
     def results(self, request, pk=None):
         round_ = self._round(request, pk)
         published = round_.results_published_at is not None
-        if not published and not (request.user.is_authenticated and request.user.has_role(*STAFF)):
+        if not published and not may(request.user, "programs.read_all_applications"):
             raise NotFoundError(_("The results of this round are not published."))
         return Response(ResultsOut(selectors.round_results(round_)).data)
 
@@ -556,13 +537,13 @@ def _nested(values: dict) -> dict:
 class ApplicationViewSet(viewsets.ViewSet):
     queryset = Application.objects.none()  # tells the schema the type of the path parameter
     lookup_value_regex = "[0-9]+"
-    permission_classes = [RolePermission]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    roles_by_action = {
-        "list": (), "retrieve": (), "create": (Role.APPLICANT,), "partial_update": (Role.APPLICANT,),
-        "submit": (Role.APPLICANT,), "withdraw": (Role.APPLICANT,), "attachments": (Role.APPLICANT,),
-        "screen": (Role.OFFICER,), "resolve_flag": (Role.OFFICER,), "decide": (Role.COMMITTEE,),
-        "assign_reviewer": (Role.OFFICER,),
+    permission_rules = {
+        "list": "accounts.signed_in", "retrieve": "accounts.signed_in", "create": "programs.apply",
+        "partial_update": "programs.edit_application", "submit": "programs.submit_application",
+        "withdraw": "programs.withdraw_application", "attachments": "programs.edit_application",
+        "screen": "programs.screen_application", "resolve_flag": "programs.resolve_flag",
+        "decide": "programs.decide_application", "assign_reviewer": "programs.assign_reviewers",
     }
 
     def _application(self, request, pk) -> Application:
@@ -578,12 +559,11 @@ class ApplicationViewSet(viewsets.ViewSet):
     def list(self, request):
         queryset = selectors.applications_visible_to(request.user).prefetch_related(
             "team", "funding", "methods", "items__sample_set", "attachments", "compliance_results__rule")
-        for param in ("round", "status"):
-            value = request.query_params.get(param)
-            if value:
-                if param == "round" and not value.isdigit():
-                    raise ValidationFailed(_("round must be a number."))
-                queryset = queryset.filter(**{param: value})
+        round_id = query_int(request.query_params, "round")
+        if round_id is not None:
+            queryset = queryset.filter(round=round_id)
+        if request.query_params.get("status"):
+            queryset = queryset.filter(status=request.query_params["status"])
         return paginated_response(request, self, queryset.order_by("-created_at", "-id"), ApplicationOut)
 
     @extend_schema(responses=ApplicationOut)
@@ -681,10 +661,9 @@ class ApplicationViewSet(viewsets.ViewSet):
 class ReviewViewSet(viewsets.ViewSet):
     queryset = Review.objects.none()  # tells the schema the type of the path parameter
     lookup_value_regex = "[0-9]+"
-    permission_classes = [RolePermission]
-    roles_by_action = {
-        "list": (Role.REVIEWER, *STAFF), "retrieve": (Role.REVIEWER, *STAFF),
-        "conflict": (Role.REVIEWER,), "score": (Role.REVIEWER,),
+    permission_rules = {
+        "list": "programs.view_reviews", "retrieve": "programs.view_reviews",
+        "conflict": "programs.review", "score": "programs.score_review",
     }
 
     @extend_schema(responses=ReviewOut(many=True))

@@ -47,6 +47,11 @@ def is_assigned_reviewer(user, review) -> bool:
                 and review.status in (ReviewStatus.ASSIGNED, ReviewStatus.SUBMITTED))
 
 
+@rules.predicate
+def is_review_owner(user, review) -> bool:
+    return bool(user and user.is_authenticated and review is not None and review.reviewer_id == user.pk)
+
+
 is_programme_staff = is_officer | is_committee
 reads_all_applications = is_officer | is_committee | is_auditor
 
@@ -63,5 +68,12 @@ rules.add_perm("programs.decide_application", is_committee & application_under_r
 rules.add_perm("programs.resolve_flag", is_officer)
 rules.add_perm("programs.score_review", is_assigned_reviewer)
 rules.add_perm("programs.review", is_reviewer)
+rules.add_perm("programs.read_all_applications", reads_all_applications)
+rules.add_perm("programs.decide", is_committee)
+rules.add_perm("programs.handle_review", is_review_owner)
+rules.add_perm("programs.change_application", is_application_owner)
+rules.add_perm("programs.view_reviews", is_reviewer | reads_all_applications)
+rules.add_perm("programs.use_desk", is_programme_staff)
+rules.add_perm("programs.publish_rules", is_officer)
 
 __all__ = ["Role", "is_applicant", "is_programme_staff", "reads_all_applications"]

@@ -11,7 +11,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from lunarshare.accounts.models import Role
-from lunarshare.errors import NotFoundError, PermissionDeniedError
+from lunarshare.accounts.rules import is_reviewer
+from lunarshare.accounts.selectors import users_with_role
+from lunarshare.errors import NotFoundError
 
 from .models import (
     APPROVED_STATUSES,
@@ -24,8 +26,8 @@ from .models import (
     RoundStatus,
     SampleSet,
 )
+from .rules import reads_all_applications
 
-STAFF_READERS = (Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
 ACTIVE_REVIEW = (ReviewStatus.ASSIGNED, ReviewStatus.SUBMITTED)
 
 
@@ -33,7 +35,7 @@ ACTIVE_REVIEW = (ReviewStatus.ASSIGNED, ReviewStatus.SUBMITTED)
 
 def rounds_visible_to(user) -> QuerySet:
     queryset = Round.objects.all()
-    if user.is_authenticated and user.has_role(*STAFF_READERS):
+    if reads_all_applications(user):
         return queryset
     return queryset.exclude(status=RoundStatus.DRAFT)
 
@@ -51,25 +53,24 @@ def applications_visible_to(user) -> QuerySet:
     queryset = Application.objects.select_related("round", "institution", "applicant")
     if not user.is_authenticated:
         return queryset.none()
-    if user.has_role(*STAFF_READERS):
+    if reads_all_applications(user):
         return queryset
     condition = Q(applicant=user) | Q(team__user=user)
-    if user.has_role(Role.REVIEWER):
+    if is_reviewer(user):
         condition |= Q(reviews__reviewer=user, reviews__status__in=ACTIVE_REVIEW) & ~Q(status=ApplicationStatus.DRAFT)
     return queryset.filter(condition).distinct()
 
 
 def application_get_for_user(user, pk) -> Application:
-    """The application, if ``user`` may see it: 404 when it does not exist, 403 when it is not theirs."""
+    """The application, if ``user`` may see it; 404 otherwise, whether or not it exists, so that
+    its existence does not leak."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFoundError(_("No such application.")) from None
     try:
         return applications_visible_to(user).get(pk=pk)
-    except Application.DoesNotExist:
-        if Application.objects.filter(pk=pk).exists():
-            raise PermissionDeniedError(_("You may not see this application.")) from None
+    except (Application.DoesNotExist, OverflowError):
         raise NotFoundError(_("No such application.")) from None
 
 
@@ -77,7 +78,7 @@ def reviews_visible_to(user) -> QuerySet:
     queryset = Review.objects.select_related("application", "application__round", "reviewer")
     if not user.is_authenticated:
         return queryset.none()
-    if user.has_role(*STAFF_READERS):
+    if reads_all_applications(user):
         return queryset
     return queryset.filter(reviewer=user)
 
@@ -89,9 +90,7 @@ def review_get_for_user(user, pk) -> Review:
         raise NotFoundError(_("No such review.")) from None
     try:
         return reviews_visible_to(user).get(pk=pk)
-    except Review.DoesNotExist:
-        if Review.objects.filter(pk=pk).exists():
-            raise PermissionDeniedError(_("This review is not assigned to you.")) from None
+    except (Review.DoesNotExist, OverflowError):  # someone else's review is 404, like a missing one
         raise NotFoundError(_("No such review.")) from None
 
 
@@ -230,9 +229,8 @@ def conflicted_reviewers(round_: Round, applications, reviewers) -> dict[int, se
 
 
 def reviewer_pool() -> QuerySet:
-    from lunarshare.accounts.models import User
 
-    return (User.objects.filter(is_active=True, role_grants__role=Role.REVIEWER)
+    return (users_with_role(Role.REVIEWER)
             .select_related("institution").distinct().order_by("pk"))
 
 

@@ -10,4 +10,4 @@ def close_due_rounds() -> list[int]:
     """Every few minutes: close the rounds whose application window has ended."""
     from .services import rounds_close_due
 
-    return [round_.pk for round_ in rounds_close_due(actor=None)]
+    return [round_.pk for round_ in rounds_close_due()]

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from lunarshare.permissions import public
+
 from . import feeds, views
 
 app_name = "programs"
@@ -11,7 +13,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("results/", views.results_list, name="results-list"),
-    path("results/feed/", feeds.ResultsFeed(), name="results-feed"),
+    path("results/feed/", public(feeds.ResultsFeed()), name="results-feed"),
     path("results/<int:pk>/", views.results_detail, name="results-detail"),
     path("applications/", views.my_applications, name="my-applications"),
     path("applications/new/<int:round_pk>/", views.application_new, name="application-new"),

@@ -3,10 +3,7 @@ errors become a message on the page they came from."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -14,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lunarshare.accounts.models import Role
-from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.errors import DomainError
+from lunarshare.permissions import may, parse_id, public, rule_required
 
 from . import compliance, forms, selectors, services
 from .models import (
@@ -32,27 +29,6 @@ from .models import (
 from .services._common import can_apply
 
 
-def roles_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        return wrapper
-    return decorator
-
-
-def _fetch(getter, *args):
-    try:
-        return getter(*args)
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-
-
 def _run(request, call, success: str):
     """Call a service; show its refusal as a message. Returns the result or None."""
     try:
@@ -66,12 +42,14 @@ def _run(request, call, success: str):
 
 # --- Public: rules, rounds, results -----------------------------------------------------------
 
+@public
 def rule_list(request):
     documents = RuleDocument.objects.prefetch_related(
         Prefetch("versions", queryset=RuleVersion.objects.filter(published_at__isnull=False)))
     return render(request, "programs/rule_list.html", {"documents": documents})
 
 
+@public
 def rule_detail(request, slug):
     document = get_object_or_404(RuleDocument, slug=slug)
     versions = document.versions.filter(published_at__isnull=False).order_by("-effective_date", "-id")
@@ -83,13 +61,15 @@ def rule_detail(request, slug):
     return render(request, "programs/rule_detail.html", {"document": document, "versions": versions, "version": chosen})
 
 
+@public
 def round_list(request):
     rounds = selectors.rounds_visible_to(request.user).prefetch_related("missions")
     return render(request, "programs/round_list.html", {"rounds": rounds})
 
 
+@public
 def round_detail(request, pk):
-    round_ = _fetch(selectors.round_get_for_user, request.user, pk)
+    round_ = selectors.round_get_for_user(request.user, pk)
     return render(request, "programs/round_detail.html", {
         "round": round_, "sample_sets": round_.sample_sets.prefetch_related("samples"),
         "criteria": round_.criteria.all(), "rule_versions": round_.rule_versions.select_related("document"),
@@ -97,11 +77,13 @@ def round_detail(request, pk):
     })
 
 
+@public
 def results_list(request):
     rows = [selectors.round_results(r) for r in selectors.published_rounds()]
     return render(request, "programs/results_list.html", {"results": rows})
 
 
+@public
 def results_detail(request, pk):
     round_ = get_object_or_404(selectors.published_rounds(), pk=pk)
     return render(request, "programs/results_detail.html", {"round": round_, "results": selectors.round_results(round_)})
@@ -109,7 +91,7 @@ def results_detail(request, pk):
 
 # --- Applicants -------------------------------------------------------------------------------
 
-@login_required
+@rule_required("accounts.signed_in")
 def my_applications(request):
     applications = (Application.objects.filter(Q(applicant=request.user) | Q(team__user=request.user))
                     .select_related("round").distinct())
@@ -118,9 +100,9 @@ def my_applications(request):
         "applications": applications, "open_rounds": open_rounds, "may_apply": can_apply(request.user)})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def application_new(request, round_pk):
-    round_ = _fetch(selectors.round_get_for_user, request.user, round_pk)
+    round_ = selectors.round_get_for_user(request.user, round_pk)
     form = forms.ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         application = _run(request, lambda: services.application_create(actor=request.user, round_=round_,
@@ -147,9 +129,9 @@ def _rows(formset, convert=lambda row: row):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def application_edit(request, pk):
-    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    application = selectors.application_get_for_user(request.user, pk)
     if application.applicant_id != request.user.pk:
         raise PermissionDenied
     sample_sets = list(application.round.sample_sets.all())
@@ -179,12 +161,12 @@ def application_edit(request, pk):
     return render(request, "programs/application_edit.html", {"application": application, "form": form, **formsets})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def application_detail(request, pk):
-    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    application = selectors.application_get_for_user(request.user, pk)
     user = request.user
     is_owner = application.applicant_id == user.pk
-    is_staff = user.has_role(Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+    is_staff = may(user, "programs.read_all_applications")
     items = list(application.items.select_related("sample_set"))
     context = {
         "application": application, "is_owner": is_owner, "is_staff": is_staff,
@@ -199,7 +181,7 @@ def application_detail(request, pk):
         for review in reviews:
             review.z = z.get(review.pk)
         context["reviews"] = reviews
-    if user.has_role(Role.OFFICER):
+    if may(user, "programs.manage_round"):
         if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING):
             context["screen_form"] = forms.ScreenForm(checklist=application.round.screening_checklist or [])
         context["resolve_form"] = forms.ResolveFlagForm()
@@ -208,15 +190,15 @@ def application_detail(request, pk):
             pool = [r for r in selectors.reviewer_pool() if r.pk not in taken]
             check = selectors.conflict_checker(application.round, [application], pool)
             context["reviewer_choices"] = [(r, check(application.pk, r.pk)) for r in pool]
-    if user.has_role(Role.COMMITTEE) and application.status == ApplicationStatus.UNDER_REVIEW:
+    if may(user, "programs.decide_application", application):
         context["decide_form"] = forms.DecideForm(items=items)
     return render(request, "programs/application_detail.html", context)
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
 def application_action(request, pk):
-    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    application = selectors.application_get_for_user(request.user, pk)
     action = request.POST.get("action")
     actor = request.user
     if action == "submit":
@@ -245,8 +227,7 @@ def application_action(request, pk):
     elif action == "assign_reviewer":
         from lunarshare.accounts.models import User
 
-        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first() \
-            if (request.POST.get("reviewer") or "").isdigit() else None
+        reviewer = User.objects.filter(pk=parse_id(request.POST.get("reviewer")) or 0).first()
         if reviewer is None:
             messages.error(request, _("Choose a reviewer."))
         else:
@@ -257,8 +238,7 @@ def application_action(request, pk):
              _("Screening started."))
     elif action == "resolve":
         form = forms.ResolveFlagForm(request.POST)
-        result = application.compliance_results.filter(pk=request.POST.get("result") or 0).first() \
-            if (request.POST.get("result") or "").isdigit() else None
+        result = application.compliance_results.filter(pk=parse_id(request.POST.get("result")) or 0).first()
         if form.is_valid() and result is not None:
             _run(request, lambda: services.compliance_resolve(actor=actor, result=result,
                                                               resolution=form.cleaned_data["resolution"]),
@@ -280,7 +260,7 @@ def application_action(request, pk):
 
 # --- Reviewers --------------------------------------------------------------------------------
 
-@roles_required(Role.REVIEWER)
+@rule_required("programs.review")
 def my_reviews(request):
     form = forms.StandingConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,20 +276,20 @@ def my_reviews(request):
         "declarations": request.user.declared_conflicts.select_related("with_institution", "with_user")})
 
 
-@login_required
+@rule_required("accounts.signed_in")
 def attachment_download(request, pk, attachment_pk):
     """Attachments are not public: only people who may see the application may read them."""
     from django.http import FileResponse
 
-    application = _fetch(selectors.application_get_for_user, request.user, pk)
+    application = selectors.application_get_for_user(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True,
                         filename=attachment.original_name or "attachment.pdf", content_type="application/pdf")
 
 
-@roles_required(Role.REVIEWER, Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+@rule_required("programs.view_reviews")
 def review_detail(request, pk):
-    review = _fetch(selectors.review_get_for_user, request.user, pk)
+    review = selectors.review_get_for_user(request.user, pk)
     application = review.application
     criteria = list(application.round.criteria.all())
     is_mine = review.reviewer_id == request.user.pk
@@ -338,7 +318,7 @@ def review_detail(request, pk):
 
 # --- Officer and committee desk ---------------------------------------------------------------
 
-@roles_required(Role.OFFICER, Role.COMMITTEE)
+@rule_required("programs.use_desk")
 def officer_home(request):
     rounds = Round.objects.annotate(
         n_applications=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
@@ -350,10 +330,10 @@ def officer_home(request):
              .exclude(application__status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT])
              .select_related("application", "rule"))
     return render(request, "programs/officer_home.html", {"rounds": rounds, "flags": flags,
-                                                          "is_officer": request.user.has_role(Role.OFFICER)})
+                                                          "is_officer": may(request.user, "programs.manage_round")})
 
 
-@roles_required(Role.OFFICER)
+@rule_required("programs.create_round")
 def round_new(request):
     import zoneinfo
 
@@ -393,7 +373,7 @@ def round_new(request):
     return render(request, "programs/round_new.html", {"form": form})
 
 
-@roles_required(Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)
+@rule_required("programs.read_all_applications")
 def round_desk(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
     applications = (round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("institution", "applicant")
@@ -406,12 +386,12 @@ def round_desk(request, pk):
     sample_sets = list(round_.sample_sets.prefetch_related("samples"))
     for sample_set in sample_sets:
         sample_set.approved_ug = selectors.sample_set_approved_mass_ug(sample_set)
-    is_officer = request.user.has_role(Role.OFFICER)
+    is_officer = may(request.user, "programs.manage_round")
     return render(request, "programs/round_desk.html", {
         "round": round_, "applications": applications, "sample_sets": sample_sets,
         "criteria": round_.criteria.all(), "rules": round_.compliance_rules.all(),
         "ranking": selectors.round_ranking(round_), "loads": sorted(selectors.round_review_loads(round_).values()),
-        "is_officer": is_officer, "may_publish": request.user.has_role(Role.OFFICER, Role.COMMITTEE),
+        "is_officer": is_officer, "may_publish": may(request.user, "programs.publish_results"),
         "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
         "rule_form": forms.ComplianceRuleForm(prefix="rule"),
         "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
@@ -421,7 +401,7 @@ def round_desk(request, pk):
     })
 
 
-@roles_required(Role.OFFICER, Role.COMMITTEE)
+@rule_required("programs.use_desk")
 @require_POST
 def round_action(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
@@ -492,7 +472,7 @@ def round_action(request, pk):
     return redirect("programs:round-desk", pk=round_.pk)
 
 
-@roles_required(Role.OFFICER)
+@rule_required("programs.publish_rules")
 def rule_new(request):
     form = forms.RuleVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

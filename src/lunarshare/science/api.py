@@ -10,13 +10,14 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import parsers, permissions, renderers, serializers
+from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lunarshare.api import paginated_response
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
+from lunarshare.permissions import PUBLIC, query_int
 
 from . import selectors, services
 from .citation import citation_text, datacite_metadata
@@ -130,7 +131,7 @@ def _samples_from_identifiers(identifiers) -> list[Sample]:
 class DatasetListCreateApi(APIView):
     """Datasets the caller may see (released ones for everyone); POST records a new one."""
 
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    permission_rules = {"get": PUBLIC, "post": "science.add_dataset"}
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -157,9 +158,7 @@ class DatasetListCreateApi(APIView):
         responses=DatasetOutput(many=True),
     )
     def get(self, request):
-        loan = request.query_params.get("loan") or None
-        if loan is not None and not str(loan).isdigit():
-            raise ValidationFailed(_("loan must be a number."))
+        loan = query_int(request.query_params, "loan")
         queryset = selectors.dataset_search(
             request.user, q=request.query_params.get("q", "")[:200], mission=request.query_params.get("mission", "")[:8],
             loan=loan, status=request.query_params.get("status", ""),
@@ -182,7 +181,7 @@ class DatasetListCreateApi(APIView):
 
 
 class DatasetDetailApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(operation_id="datasets_retrieve", responses=DatasetDetailOutput)
     def get(self, request, pk: int):
@@ -191,7 +190,7 @@ class DatasetDetailApi(APIView):
 
 
 class DatasetDataciteApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(operation_id="datasets_datacite", responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
@@ -206,7 +205,7 @@ class MeasurementUploadApi(APIView):
     400 lists every error with its line in ``extra.errors``.
     """
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"post": "science.change_dataset"}
     parser_classes = [CSVTextParser, parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(
@@ -234,7 +233,7 @@ class MeasurementListApi(APIView):
     """Measurements the caller may see, filtered by ``mission`` (codes, comma-separated), ``property``
     (a property or ``age``), ``sample`` (identifier) and ``dataset``."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(
         operation_id="measurements_list",
@@ -244,23 +243,12 @@ class MeasurementListApi(APIView):
     )
     def get(self, request):
         params = request.query_params
-        dataset = params.get("dataset") or None
-        if dataset is not None and not str(dataset).isdigit():
-            raise ValidationFailed(_("dataset must be a number."))
+        dataset = query_int(params, "dataset")
         queryset = selectors.measurement_search(
             request.user, mission=params.get("mission", "")[:200], property=params.get("property", "")[:60],
             sample=params.get("sample", "")[:64], dataset=dataset,
         )
         return paginated_response(request, self, queryset, MeasurementOutput)
-
-
-def _int_param(params, name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    if not str(raw).isdigit() or len(str(raw)) > 7:
-        raise ValidationFailed(_("%(name)s must be a whole number.") % {"name": name})
-    return int(raw)
 
 
 def comparison_payload(result) -> dict:
@@ -289,8 +277,8 @@ def scatter_payload(result) -> dict:
 def run_comparison(user, params):
     """Parse a query (``missions`` + ``property``, or ``property_x`` + ``property_y``) and run it.
     Shared by the API and the web page, so both show exactly the same numbers."""
+    limit = query_int(params, "points_limit", selectors.DEFAULT_POINTS, min_value=0, max_value=9_999_999)
     missions = selectors.parse_missions(params.get("missions", "")[:200])
-    limit = _int_param(params, "points_limit", selectors.DEFAULT_POINTS)
     if params.get("property_x") or params.get("property_y"):
         if not (params.get("property_x") and params.get("property_y")):
             raise ValidationFailed(_("A scatter plot needs both property_x and property_y."))
@@ -347,7 +335,7 @@ class CompareApi(APIView):
     per sample with both. ``format=csv`` returns the points as CSV. Only data the caller may see.
     """
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 
     @extend_schema(
@@ -390,7 +378,7 @@ class PublicationOutput(serializers.Serializer):
 
 
 class PublicationListCreateApi(APIView):
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    permission_rules = {"get": PUBLIC, "post": "science.report_publication"}
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -414,9 +402,7 @@ class PublicationListCreateApi(APIView):
                    parameters=[OpenApiParameter("q", str), OpenApiParameter("loan", int), OpenApiParameter("sample", str)],
                    responses=PublicationOutput(many=True))
     def get(self, request):
-        loan = request.query_params.get("loan") or None
-        if loan is not None and not str(loan).isdigit():
-            raise ValidationFailed(_("loan must be a number."))
+        loan = query_int(request.query_params, "loan")
         queryset = selectors.publications_list(q=request.query_params.get("q", "")[:200], loan=loan,
                                                sample=request.query_params.get("sample", "")[:64])
         return paginated_response(request, self, queryset, PublicationOutput, context=self._context(request))
@@ -442,7 +428,7 @@ class PublicationListCreateApi(APIView):
 
 
 class PropertyListApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": PUBLIC}
 
     @extend_schema(operation_id="science_properties", responses=OpenApiTypes.OBJECT)
     def get(self, request):

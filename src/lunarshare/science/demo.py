@@ -22,7 +22,8 @@ import re
 
 from django.conf import settings
 
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.catalog.models import Mission, Sample, SampleType
 from lunarshare.catalog.services import sample_register
 
@@ -65,7 +66,7 @@ DATASETS = [
 
 
 def _curator():
-    return (User.objects.filter(role_grants__role=Role.CURATOR, is_active=True).order_by("pk").first())
+    return users_with_role(Role.CURATOR).order_by("pk").first()
 
 
 def _literature_identifier(name: str, mission_code: str) -> str:

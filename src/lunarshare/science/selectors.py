@@ -17,16 +17,16 @@ from django.db.models import Aggregate, Count, FloatField, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lunarshare.accounts.models import Role
 from lunarshare.catalog.models import Mission
 from lunarshare.errors import NotFoundError, ValidationFailed
 
 from .models import Dataset, DatasetStatus, Measurement, Publication
+from .rules import is_science_reader
 from .units import KINDS, PROPERTIES, comparison_kind, expand_property
 
 
 def _sees_everything(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.CURATOR, Role.OFFICER, Role.AUDITOR))
+    return bool(is_science_reader(user))
 
 
 def _team_dataset_filter(user) -> Q:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import (
@@ -27,6 +26,7 @@ from lunarshare.errors import (
     ValidationFailed,
     check_transition,
 )
+from lunarshare.permissions import require
 
 from . import csv_format
 from . import rules as science_rules
@@ -119,8 +119,7 @@ def dataset_create(*, actor, title: str, loan=None, samples=(), description: str
     Curators may create the agency's own datasets (no loan); a loan's team creates its loan's.
     An embargo date later than the round's default needs a curator or an officer.
     """
-    if not science_rules.can_create_dataset(actor, loan):
-        raise PermissionDeniedError(_("Only the loan's team or a curator may record data for this loan.")
+    require(actor, "science.add_dataset", loan, message=_("Only the loan's team or a curator may record data for this loan.")
                                     if loan is not None else _("Only curators may record the agency's own data."))
     title = _clean_text(title, limit=300, what=_("A title"), required=True)
     if licence not in Licence.values:
@@ -161,8 +160,7 @@ def dataset_create(*, actor, title: str, loan=None, samples=(), description: str
 
 def dataset_set_embargo(*, actor, dataset: Dataset, embargo_until: dt.date) -> Dataset:
     """Move the release date. The team may only bring it forward; officers and curators either way."""
-    if not (science_rules.can_set_any_embargo(actor, dataset) or science_rules.can_edit_dataset(actor, dataset)):
-        raise PermissionDeniedError(_("You may not change this dataset's embargo."))
+    require(actor, "science.set_embargo", dataset, message=_("You may not change this dataset's embargo."))
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
         if dataset.status != DatasetStatus.EMBARGOED:
@@ -193,8 +191,8 @@ def dataset_release(*, actor, dataset: Dataset, today: dt.date | None = None) ->
     curator or the loan's team) may release early.
     """
     today = today or timezone.localdate()
-    if actor is not None and not science_rules.can_release_early(actor, dataset):
-        raise PermissionDeniedError(_("You may not release this dataset."))
+    if actor is not None:  # None: the daily release task (system), which releases only what is due
+        require(actor, "science.release_dataset", dataset, message=_("You may not release this dataset."))
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
         check_transition(Dataset.TRANSITIONS, DatasetStatus(dataset.status), DatasetStatus.RELEASED,
@@ -270,8 +268,8 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
     Rows are keyed by (sample, property, method): a row already present is updated if it
     differs and left alone otherwise, so uploading the same file again changes nothing.
     """
-    if not science_rules.can_edit_dataset(actor, dataset):
-        raise PermissionDeniedError(_("Only the loan's team or a curator may upload data to this dataset."))
+    require(actor, "science.change_dataset", dataset,
+            message=_("Only the loan's team or a curator may upload data to this dataset."))
     parsed = csv_format.parse(content, sample_lookup=_lookup_samples)
     if parsed.errors:
         shown = parsed.errors[:200]
@@ -324,8 +322,8 @@ def _differs(old, new) -> bool:
 
 def dataset_attach_file(*, actor, dataset: Dataset, upload) -> DatasetFile:
     """Store a file with the dataset through the configured storage (disk or S3)."""
-    if not science_rules.can_edit_dataset(actor, dataset):
-        raise PermissionDeniedError(_("Only the loan's team or a curator may add files to this dataset."))
+    require(actor, "science.change_dataset", dataset,
+            message=_("Only the loan's team or a curator may add files to this dataset."))
     name = _clean_text(getattr(upload, "name", ""), limit=200, what=_("The file name"), required=True)
     if upload.size > MAX_FILE_BYTES:
         raise ScienceError(_("Files may be at most 200 MB."))
@@ -349,8 +347,8 @@ def publication_create(*, actor, title: str, year: int, doi: str = "", authors=(
                        loans=(), datasets=()) -> Publication:
     """Report a publication. Borrowers report for their own loans; officers and curators for any."""
     loans = list(loans or ())
-    if not science_rules.can_report_publication(actor, loans):
-        raise PermissionDeniedError(_("You may report publications only for loans you are part of."))
+    require(actor, "science.report_publication", loans,
+            message=_("You may report publications only for loans you are part of."))
     title = _clean_text(title, limit=500, what=_("A title"), required=True)
     this_year = timezone.localdate().year
     if isinstance(year, bool) or not isinstance(year, int) or not 1969 <= year <= this_year + 1:
@@ -387,8 +385,7 @@ def publication_create(*, actor, title: str, year: int, doi: str = "", authors=(
 
 def watch_start(*, actor, dataset: Dataset | None = None, sample: Sample | None = None, mission=None) -> Watch:
     """Ask to be told when data about a dataset, a sample or a mission are released."""
-    if not (actor and actor.is_authenticated):
-        raise PermissionDeniedError(_("Log in to follow data releases."))
+    require(actor, "accounts.signed_in", message=_("Log in to follow data releases."))
     if sum(x is not None for x in (dataset, sample, mission)) != 1:
         raise ScienceError(_("Follow exactly one dataset, sample or mission."))
     with transaction.atomic():
@@ -401,8 +398,7 @@ def watch_start(*, actor, dataset: Dataset | None = None, sample: Sample | None 
 
 
 def watch_stop(*, actor, watch: Watch) -> None:
-    if watch.user_id != getattr(actor, "pk", None) and not actor.has_role(Role.OFFICER):
-        raise PermissionDeniedError(_("This is not your watch."))
+    require(actor, "science.stop_watch", watch, message=_("This is not your watch."))
     with transaction.atomic():
         audit.record(actor=actor, verb="science.watch_stopped", obj=watch,
                      data={"dataset": watch.dataset_id, "sample": watch.sample_id, "mission": watch.mission_id})

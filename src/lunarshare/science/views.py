@@ -4,7 +4,6 @@ writes through one service each; domain errors become form errors or messages.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -13,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lunarshare.accounts.rules import is_curator
 from lunarshare.catalog.models import Mission, Sample
-from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.errors import DomainError
+from lunarshare.permissions import public, rule_required
+from lunarshare.web_errors import refused_to, run_in_form
 
 from . import csv_format, selectors, services
 from . import rules as science_rules
@@ -26,23 +28,17 @@ from .models import DatasetStatus
 DEFAULT_MISSIONS = ["A11", "A12", "A15", "A17", "CE5"]
 
 
-def _dataset(request, pk):
-    try:
-        return selectors.dataset_get_for_user(request.user, pk)
-    except NotFoundError:
-        raise Http404(_("No such dataset.")) from None
-
-
 def _team_loans(user):
     from lunarshare.loans.models import Loan
 
     if not user.is_authenticated:
         return Loan.objects.none()
-    if user.has_role("curator", "officer"):
+    if science_rules.handles_all_science(user):
         return Loan.objects.order_by("-pk")
     return Loan.objects.filter(Q(responsible=user) | Q(team=user)).distinct().order_by("-pk")
 
 
+@public
 @require_GET
 def dataset_list(request):
     q = request.GET.get("q", "")[:200]
@@ -53,12 +49,13 @@ def dataset_list(request):
     return render(request, "science/dataset_list.html", {
         "page": page, "q": q, "mission": mission, "status": status, "statuses": DatasetStatus.choices,
         "missions": Mission.objects.order_by("sort_order", "code"),
-        "can_create": request.user.is_authenticated and (request.user.has_role("curator") or _team_loans(request.user).exists()),
+        "can_create": request.user.is_authenticated and (is_curator(request.user) or _team_loans(request.user).exists()),
     })
 
 
+@public
 def dataset_detail(request, pk: int, *, upload_errors=None, upload_form=None):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     measurements = selectors.dataset_measurements(request.user, dataset)
     page = Paginator(measurements, 200).get_page(request.GET.get("page"))
     landing = request.build_absolute_uri(dataset.get_absolute_url())
@@ -78,19 +75,21 @@ def dataset_detail(request, pk: int, *, upload_errors=None, upload_form=None):
     }, status=400 if upload_errors else 200)
 
 
+@public
 @require_GET
 def dataset_datacite(request, pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     data = datacite_metadata(dataset, landing_url=request.build_absolute_uri(dataset.get_absolute_url()))
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'inline; filename="dataset-{dataset.pk}-datacite.json"'
     return response
 
 
+@public
 @require_GET
 def dataset_measurements_csv(request, pk: int):
     """The dataset's visible measurements in the upload format (so a download can be re-uploaded)."""
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     rows = [{"sample": m.sample.identifier, "property": m.property, "value": _plain(m.value), "unit": m.unit,
              "uncertainty": _plain(m.uncertainty), "uncertainty_type": m.uncertainty_type, "method": m.method}
             for m in selectors.dataset_measurements(request.user, dataset)]
@@ -103,41 +102,39 @@ def _plain(number):
     return None if number is None else format(number.normalize(), "f")
 
 
+@public
 @require_GET
 def dataset_file(request, pk: int, file_pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     stored = dataset.files.filter(pk=file_pk).first()
     if stored is None:
         raise Http404(_("No such file."))
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
 
 
-@login_required
+@rule_required("science.add_dataset")
 def dataset_create(request):
     loans = _team_loans(request.user)
     form = DatasetForm(request.POST or None, loans=loans)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            dataset = services.dataset_create(
-                actor=request.user, title=data["title"], loan=data["loan"], samples=data["samples"],
-                description=data["description"], authors=data["authors"], licence=data["licence"],
-                method=data["method"], instrument=data["instrument"], laboratory=data["laboratory"],
-                keywords=data["keywords"], doi=data["doi"], embargo_until=data["embargo_until"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        dataset = run_in_form(form, lambda: services.dataset_create(
+            actor=request.user, title=data["title"], loan=data["loan"], samples=data["samples"],
+            description=data["description"], authors=data["authors"], licence=data["licence"],
+            method=data["method"], instrument=data["instrument"], laboratory=data["laboratory"],
+            keywords=data["keywords"], doi=data["doi"], embargo_until=data["embargo_until"],
+        ))
+        if form.is_valid():
             messages.success(request, _("Dataset recorded. It stays embargoed until %(date)s.")
                              % {"date": dataset.embargo_until})
             return redirect(dataset)
     return render(request, "science/dataset_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@rule_required("science.change_dataset")
 @require_POST
 def dataset_upload(request, pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return dataset_detail(request, pk, upload_form=form,
@@ -146,9 +143,6 @@ def dataset_upload(request, pk: int):
     try:
         result = services.measurements_upload(actor=request.user, dataset=dataset, content=upload.read(),
                                               filename=upload.name)
-    except PermissionDeniedError as exc:
-        messages.error(request, exc.message)
-        return redirect(dataset)
     except DomainError as exc:
         return dataset_detail(request, pk, upload_form=form,
                               upload_errors=exc.extra.get("errors") or [{"line": 0, "column": "", "message": exc.message}])
@@ -157,82 +151,68 @@ def dataset_upload(request, pk: int):
     return redirect(dataset)
 
 
-@login_required
+@rule_required("science.change_dataset")
 @require_POST
+@refused_to("science:dataset-detail", "pk")
 def dataset_add_file(request, pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.dataset_attach_file(actor=request.user, dataset=dataset, upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("File stored."))
+        services.dataset_attach_file(actor=request.user, dataset=dataset, upload=form.cleaned_data["file"])
+        messages.success(request, _("File stored."))
     else:
         messages.error(request, _("Choose a file."))
     return redirect(dataset)
 
 
-@login_required
+@rule_required("science.release_dataset")
 @require_POST
+@refused_to("science:dataset-detail", "pk")
 def dataset_release(request, pk: int):
-    dataset = _dataset(request, pk)
-    try:
-        services.dataset_release(actor=request.user, dataset=dataset)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The dataset is released and open to everyone."))
+    dataset = selectors.dataset_get_for_user(request.user, pk)
+    services.dataset_release(actor=request.user, dataset=dataset)
+    messages.success(request, _("The dataset is released and open to everyone."))
     return redirect(dataset)
 
 
-@login_required
+@rule_required("science.change_dataset")
 @require_POST
+@refused_to("science:dataset-detail", "pk")
 def dataset_set_embargo(request, pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     form = EmbargoForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a date."))
         return redirect(dataset)
-    try:
-        services.dataset_set_embargo(actor=request.user, dataset=dataset, embargo_until=form.cleaned_data["embargo_until"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Embargo date changed."))
+    services.dataset_set_embargo(actor=request.user, dataset=dataset, embargo_until=form.cleaned_data["embargo_until"])
+    messages.success(request, _("Embargo date changed."))
     return redirect(dataset)
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("science:dataset-detail", "pk")
 def dataset_watch(request, pk: int):
-    dataset = _dataset(request, pk)
+    dataset = selectors.dataset_get_for_user(request.user, pk)
     existing = dataset.watches.filter(user=request.user).first()
-    try:
-        if existing:
-            services.watch_stop(actor=request.user, watch=existing)
-            messages.success(request, _("You will no longer be told about this dataset."))
-        else:
-            services.watch_start(actor=request.user, dataset=dataset)
-            messages.success(request, _("You will be told when this dataset is released."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if existing:
+        services.watch_stop(actor=request.user, watch=existing)
+        messages.success(request, _("You will no longer be told about this dataset."))
+    else:
+        services.watch_start(actor=request.user, dataset=dataset)
+        messages.success(request, _("You will be told when this dataset is released."))
     return redirect(dataset)
 
 
-@login_required
+@rule_required("accounts.signed_in")
 @require_POST
+@refused_to("science:dataset-list")
 def mission_watch(request, code: str):
     mission = Mission.objects.filter(code=code).first()
     if mission is None:
         raise Http404(_("No such mission."))
-    try:
-        services.watch_start(actor=request.user, mission=mission)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("You will be told when new %(mission)s data are released.") % {"mission": mission})
+    services.watch_start(actor=request.user, mission=mission)
+    messages.success(request, _("You will be told when new %(mission)s data are released.") % {"mission": mission})
     return redirect(request.POST.get("next") or "science:dataset-list")
 
 
@@ -262,6 +242,7 @@ def _compare(request, *, points_limit: int | None = None):
     return form, kind, result, properties
 
 
+@public
 @require_GET
 def compare(request):
     """Public comparison page. Without JavaScript: the form, the numbers and the table, the CSV.
@@ -286,6 +267,7 @@ def _default_query(form) -> str:
     return urlencode({"missions": form.cleaned_data["missions"], "property": form.cleaned_data["property"]}, doseq=True)
 
 
+@public
 @require_GET
 def compare_csv(request):
     form, kind, result, _properties = _compare(request, points_limit=selectors.MAX_POINTS)
@@ -299,6 +281,7 @@ def compare_csv(request):
 
 # --- Publications and reports -----------------------------------------------------------------
 
+@public
 @require_GET
 def publication_list(request):
     q = request.GET.get("q", "")[:200]
@@ -307,35 +290,31 @@ def publication_list(request):
     return render(request, "science/publication_list.html", {"page": page, "q": q, "visible": visible})
 
 
-@login_required
+@rule_required("science.report_publication")
 def publication_create(request):
     loans = _team_loans(request.user)
     datasets = selectors.datasets_visible_to(request.user).order_by("title")
     form = PublicationForm(request.POST or None, loans=loans, datasets=datasets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.publication_create(actor=request.user, doi=data["doi"], title=data["title"], year=data["year"],
-                                        authors=data["authors"], journal=data["journal"], samples=data["samples"],
-                                        loans=list(data["loans"]), datasets=list(data["datasets"]))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        run_in_form(form, lambda: services.publication_create(
+            actor=request.user, doi=data["doi"], title=data["title"], year=data["year"], authors=data["authors"],
+            journal=data["journal"], samples=data["samples"], loans=list(data["loans"]), datasets=list(data["datasets"])))
+        if form.is_valid():
             messages.success(request, _("Publication recorded. Thank you for reporting it."))
             return redirect("science:publication-list")
     return render(request, "science/publication_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@rule_required("science.view_overdue_reports")
 @require_GET
 def reports_overdue(request):
-    if not request.user.has_perm("science.view_overdue_reports"):
-        raise Http404(_("Not found."))
     today = timezone.localdate()
     return render(request, "science/reports_overdue.html", {"rows": selectors.overdue_reports(today=today),
                                                             "today": today})
 
 
+@public
 @require_GET
 def sample_measurements(request, identifier: str):
     sample = Sample.objects.filter(identifier=identifier).first()

@@ -53,10 +53,18 @@ class MissionFactory(factory.django.DjangoModelFactory):
 _sample_counter = iter(range(10**9))
 
 
+def curator():
+    """The test collection's registrar: a curator who registers the samples factories make."""
+    user = User.objects.filter(username="registrar").first()
+    return user or UserFactory(username="registrar", roles=["curator"])
+
+
 def make_sample(*, identifier=None, mission=None, mass_ug=1_000_000, type=SampleType.BASALT,
                 category=SampleCategory.RESEARCH, actor=None, **kwargs):
-    """Register a root sample through ``sample_register``."""
+    """Register a root sample through ``sample_register`` (by a curator, as production does)."""
     from lunarshare.catalog.services import sample_register
+
+    actor = actor or curator()
 
     mission = mission or MissionFactory()
     identifier = identifier or f"T{next(_sample_counter):05d}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.catalog.models import Mission
+from lunarshare.permissions import public
 
 HOW_TO_APPLY = [
     (_("A round opens"), _("The programme announces what material is offered, the rules and the deadline.")),
@@ -78,6 +79,7 @@ def _collection():
     return missions, statistics["totals"]
 
 
+@public
 def home(request):
     open_rounds, published = _rounds()
     missions, totals = _collection()

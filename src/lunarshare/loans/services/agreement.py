@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from lunarshare import audit
 from lunarshare.accounts.notify import notify_on_commit
-from lunarshare.errors import ConflictError, InvalidTransition, PermissionDeniedError, ValidationFailed
+from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..documents import CURRENT_TEMPLATE_VERSION, render_agreement
 from ..models import CLOSED_ITEM_STATUSES, Agreement, Loan, LoanItem, LoanStatus, Signature
 from .common import add_months, clean_text, lock_loan, set_item_status, set_loan_status, today
@@ -42,7 +42,7 @@ def loan_create_from_application(*, actor, application, start_date=None) -> Loan
     """
     from lunarshare.programs.models import Application
 
-    loan_rules.require(loan_rules.can_create, actor, message=_("Only a programme officer may create a loan."))
+    require(actor, "loans.create_loan", message=_("Only a programme officer may create a loan."))
     with transaction.atomic():
         application = (Application.objects.select_for_update().select_related("round", "institution", "applicant")
                        .get(pk=application.pk))
@@ -95,22 +95,19 @@ def loan_sign(*, actor, loan: Loan, typed_name: str) -> Signature:
     The agency's signature completes the agreement: the signed PDF (both signatures) is kept
     with its SHA-256, and only then may anything ship.
     """
+    require(actor, "loans.sign", loan, message=_("You are not a party to this agreement."))
     typed_name = clean_text(typed_name, _("Your typed name"), max_length=200)
     with transaction.atomic():
         loan = lock_loan(loan)
         if loan.status == LoanStatus.DRAFT:
             party, target = Signature.Party.BORROWER, LoanStatus.BORROWER_SIGNED
-            loan_rules.require(loan_rules.can_sign_for_borrower, actor, loan,
-                               _("Only the borrower's responsible user signs for the borrower."))
+            require(actor, "loans.sign_for_borrower", loan, message=_("Only the borrower's responsible user signs for the borrower."))
         elif loan.status == LoanStatus.BORROWER_SIGNED:
             party, target = Signature.Party.AGENCY, LoanStatus.SIGNED
-            loan_rules.require(loan_rules.can_sign_for_agency, actor, loan,
-                               _("A programme officer signs for the agency, after the borrower."))
+            require(actor, "loans.sign_for_agency", loan, message=_("A programme officer signs for the agency, after the borrower."))
         else:
-            if loan_rules.is_responsible.test(actor, loan) or actor.has_role("officer"):
-                raise InvalidTransition(_("Loan %(loan)s is %(status)s; there is nothing left to sign.")
-                                        % {"loan": loan, "status": loan.get_status_display().lower()})
-            raise PermissionDeniedError(_("You are not a party to this agreement."))
+            raise InvalidTransition(_("Loan %(loan)s is %(status)s; there is nothing left to sign.")
+                                    % {"loan": loan, "status": loan.get_status_display().lower()})
         agreement = loan.agreement
         old = set_loan_status(loan, target)
         signature = Signature.objects.create(loan=loan, party=party, signer=actor, typed_name=typed_name,
@@ -136,7 +133,7 @@ def loan_cancel(*, actor, loan: Loan, reason: str) -> Loan:
     from lunarshare.catalog.models import SampleStatus
     from lunarshare.catalog.services import sample_change_status
 
-    loan_rules.require(loan_rules.can_cancel, actor, loan, _("Only a programme officer may cancel a loan."))
+    require(actor, "loans.cancel", loan, message=_("Only a programme officer may cancel a loan."))
     reason = clean_text(reason, _("A reason"))
     with transaction.atomic():
         loan = lock_loan(loan)
@@ -160,7 +157,7 @@ def loan_cancel(*, actor, loan: Loan, reason: str) -> Loan:
 
 def loan_close(*, actor, loan: Loan, note: str = "") -> Loan:
     """Close a loan whose every item is closed (status ``returned``)."""
-    loan_rules.require(loan_rules.can_close, actor, loan, _("Only a programme officer may close a loan."))
+    require(actor, "loans.close", loan, message=_("Only a programme officer may close a loan."))
     note = clean_text(note, _("A note"), required=False)
     with transaction.atomic():
         loan = lock_loan(loan)

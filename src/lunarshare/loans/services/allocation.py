@@ -19,8 +19,8 @@ from lunarshare import audit
 from lunarshare.catalog.models import Sample, SampleStatus
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed
 from lunarshare.mass import format_mass
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import Loan, LoanItem, LoanStatus
 from .common import check_mass, lock_loan, set_item_status
 
@@ -57,7 +57,7 @@ def loan_allocate(*, actor, loan: Loan, item: LoanItem, picks: Sequence[Pick]) -
     """
     from lunarshare.catalog.services import ChildSpec, sample_change_status, sample_split
 
-    loan_rules.require(loan_rules.can_allocate, actor, loan, _("Only a curator may allocate samples."))
+    require(actor, "loans.allocate", loan, message=_("Only a curator may allocate samples."))
     if not picks:
         raise ValidationFailed(_("Choose at least one sample."))
     for pick in picks:
@@ -149,7 +149,7 @@ def loan_allocate_bulk(*, actor, loan: Loan, assignments: Sequence[tuple[int, in
     """
     from lunarshare.catalog.bulk import samples_change_status_bulk
 
-    loan_rules.require(loan_rules.can_allocate, actor, loan, _("Only a curator may allocate samples."))
+    require(actor, "loans.allocate", loan, message=_("Only a curator may allocate samples."))
     if not assignments:
         return 0
     item_ids = [int(i) for i, _s in assignments]

@@ -7,17 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import InvalidTransition, ValidationFailed, check_transition
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import Incident, Loan, LoanItem
 from .common import apply_roll_up, check_mass, clean_text, lock_loan, set_item_status
 
 
 def incident_report(*, actor, loan: Loan, kind: str, description: str, identifier: str = "") -> Incident:
-    loan_rules.require(loan_rules.can_report_incident, actor, loan, _("You may not report incidents on this loan."))
+    require(actor, "loans.report_incident", loan, message=_("You may not report incidents on this loan."))
     if kind not in Incident.Kind.values:
         raise ValidationFailed(_("Unknown kind of incident “%(kind)s”.") % {"kind": kind})
     description = clean_text(description, _("A description"), max_length=10000)
@@ -33,7 +34,7 @@ def incident_report(*, actor, loan: Loan, kind: str, description: str, identifie
                                            expected_mass_ug=item.sample.mass_ug if item else None)
         audit.record(actor=actor, verb="loan.incident_reported", obj=incident,
                      data={"loan": str(loan), "kind": kind, "identifier": identifier, "description": description})
-        staff = User.objects.filter(role_grants__role__in=[Role.OFFICER, Role.CURATOR]).values_list("pk", flat=True)
+        staff = users_with_role(Role.OFFICER, Role.CURATOR).values_list("pk", flat=True)
         notify_on_commit(list(staff), verb="loan.incident_reported",
                          title=_("Incident %(incident)s reported on loan %(loan)s") % {"incident": incident, "loan": loan},
                          body=description, url=loan.get_absolute_url())
@@ -41,7 +42,7 @@ def incident_report(*, actor, loan: Loan, kind: str, description: str, identifie
 
 
 def incident_investigate(*, actor, incident: Incident, note: str = "") -> Incident:
-    loan_rules.require(loan_rules.can_manage_incident, actor, incident.loan, _("Only curators and officers handle incidents."))
+    require(actor, "loans.manage_incident", incident.loan, message=_("Only curators and officers handle incidents."))
     note = clean_text(note, _("A note"), required=False)
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -60,7 +61,7 @@ def incident_resolve(*, actor, incident: Incident, resolution: str, write_off: b
     leaves the ledger through ``sample_write_off`` and, when nothing is left, the item closes as lost."""
     from lunarshare.catalog.services import sample_write_off
 
-    loan_rules.require(loan_rules.can_manage_incident, actor, incident.loan, _("Only curators and officers handle incidents."))
+    require(actor, "loans.manage_incident", incident.loan, message=_("Only curators and officers handle incidents."))
     resolution = clean_text(resolution, _("The resolution"), max_length=10000)
     if mass_ug is not None:
         check_mass(mass_ug, _("The mass written off"))

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from lunarshare import audit
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import OUT_STATUSES, InventoryConfirmation, Loan, LoanItem
 from .common import clean_text, lock_loan
 
 
 def inventory_confirm(*, actor, loan: Loan, year: int | None = None, note: str = "") -> InventoryConfirmation:
-    loan_rules.require(loan_rules.can_confirm_inventory, actor, loan, _("Only the borrower's team confirms the inventory."))
+    require(actor, "loans.confirm_inventory", loan, message=_("Only the borrower's team confirms the inventory."))
     year = year or timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("The inventory year must be this year or an earlier one."))

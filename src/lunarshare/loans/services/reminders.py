@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 
 from ..models import OUT_STATUSES, Loan, ReminderSent
 from ..selectors import loan_team_user_ids
@@ -54,7 +55,7 @@ INVENTORY_MONTH_DAY = (1, 15)
 def loan_send_reminders(*, actor=None, on: dt.date) -> list[ReminderSent]:
     """Send every reminder due on ``on``; returns the reminders newly sent."""
     sent: list[ReminderSent] = []
-    officer_ids = list(User.objects.filter(role_grants__role=Role.OFFICER).values_list("pk", flat=True))
+    officer_ids = list(users_with_role(Role.OFFICER).values_list("pk", flat=True))
     for loan in Loan.objects.filter(status__in=OUT_STATUSES).select_related("borrower_institution").order_by("pk"):
         milestone = due_milestone(loan.due_date, on)
         if milestone is None:

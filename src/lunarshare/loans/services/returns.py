@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.catalog.models import CustodyEvent, LedgerEntry, Sample, SampleStatus
 from lunarshare.errors import InvalidTransition, ValidationFailed
 from lunarshare.mass import format_mass
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import OUT_STATUSES, Incident, Loan, LoanItem, LoanStatus
 from .common import apply_roll_up, check_mass, clean_text, lock_loan, return_tolerance_ug, set_item_status
 
@@ -86,7 +87,7 @@ def loan_return(*, actor, loan: Loan, lines: Sequence[ReturnLine], note: str = "
     from lunarshare.catalog.bulk import samples_change_status_bulk, samples_record_custody_bulk
     from lunarshare.catalog.services import sample_reweigh
 
-    loan_rules.require(loan_rules.can_return, actor, loan, _("Only a curator may record returns."))
+    require(actor, "loans.record_return", loan, message=_("Only a curator may record returns."))
     note = clean_text(note, _("A note"), required=False)
     if not lines:
         raise ValidationFailed(_("Enter at least one identifier and mass."))
@@ -160,7 +161,7 @@ def loan_return(*, actor, loan: Loan, lines: Sequence[ReturnLine], note: str = "
             "incidents": [i.pk for i in created],
         })
         if created:
-            staff = User.objects.filter(role_grants__role__in=[Role.OFFICER, Role.CURATOR]).values_list("pk", flat=True)
+            staff = users_with_role(Role.OFFICER, Role.CURATOR).values_list("pk", flat=True)
             notify_on_commit(list(staff), verb="loan.incident_opened",
                              title=_("%(n)s discrepancy incident(s) opened on the return of loan %(loan)s") % {"n": len(created), "loan": loan},
                              url=loan.get_absolute_url())
@@ -171,7 +172,7 @@ def loan_item_transfer(*, actor, item: LoanItem, to_loan: Loan, note: str = "") 
     """Transfer an item held by one borrower to another approved loan that is in use."""
     from lunarshare.catalog.services import sample_record_custody
 
-    loan_rules.require(loan_rules.can_return, actor, item.loan, _("Only a curator may transfer items between loans."))
+    require(actor, "loans.record_return", item.loan, message=_("Only a curator may transfer items between loans."))
     note = clean_text(note, _("A note"), required=False)
     with transaction.atomic():
         loan = lock_loan(item.loan)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from lunarshare import audit
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.catalog.models import CustodyEvent, SampleStatus
-from lunarshare.errors import InvalidTransition, ValidationFailed
+from lunarshare.errors import InvalidTransition, ValidationFailed, bulk_transition
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import Loan, LoanItem, LoanStatus, Shipment
 from ..selectors import loan_team_user_ids
 from .common import clean_text, lock_loan, set_loan_status
@@ -22,7 +22,7 @@ def loan_ship(*, actor, loan: Loan, courier: str, packaging: str, condition_repo
     """Hand every allocated item over for transport. Refused before both parties signed."""
     from lunarshare.catalog.bulk import samples_change_status_bulk, samples_record_custody_bulk
 
-    loan_rules.require(loan_rules.can_ship, actor, loan, _("Only a curator may ship a loan."))
+    require(actor, "loans.ship", loan, message=_("Only a curator may ship a loan."))
     courier = clean_text(courier, _("The courier"), max_length=120)
     packaging = clean_text(packaging, _("The packaging"), max_length=255)
     condition_report = clean_text(condition_report, _("The condition report"), max_length=10000)
@@ -48,7 +48,8 @@ def loan_ship(*, actor, loan: Loan, courier: str, packaging: str, condition_repo
         samples_record_custody_bulk(actor=actor, sample_ids=sample_ids, kind=CustodyEvent.Kind.SHIPPED,
                                     holder_name=handed_over_to, note=f"{courier} {tracking_number}".strip(),
                                     reference=reference, obj=loan)
-        loan.items.filter(status=LoanItem.Status.ALLOCATED).update(status=LoanItem.Status.SHIPPED)
+        bulk_transition(loan.items.all(), LoanItem.TRANSITIONS, LoanItem.Status.ALLOCATED, LoanItem.Status.SHIPPED,
+                        what=_("A loan item"))
         shipment = Shipment.objects.create(
             loan=loan, courier=courier, tracking_number=tracking_number, packaging=packaging, atmosphere=atmosphere,
             condition_report=condition_report, handed_over_by=actor, handed_over_to=handed_over_to,
@@ -69,7 +70,7 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
     """The borrower confirms receipt with their own condition report; custody moves to them."""
     from lunarshare.catalog.bulk import samples_record_custody_bulk
 
-    loan_rules.require(loan_rules.can_receive, actor, loan, _("Only the borrower's team may confirm receipt."))
+    require(actor, "loans.receive", loan, message=_("Only the borrower's team may confirm receipt."))
     condition_report = clean_text(condition_report, _("Your condition report"), max_length=10000)
     with transaction.atomic():
         loan = lock_loan(loan)
@@ -78,7 +79,8 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
         samples_record_custody_bulk(actor=actor, sample_ids=sample_ids, kind=CustodyEvent.Kind.RECEIVED,
                                     holder_institution=loan.borrower_institution, holder_name=str(actor),
                                     note=condition_report[:500], reference=str(loan), obj=loan)
-        loan.items.filter(status=LoanItem.Status.SHIPPED).update(status=LoanItem.Status.WITH_BORROWER)
+        bulk_transition(loan.items.all(), LoanItem.TRANSITIONS, LoanItem.Status.SHIPPED, LoanItem.Status.WITH_BORROWER,
+                        what=_("A loan item"))
         now = timezone.now()
         Shipment.objects.filter(loan=loan, received_at__isnull=True).update(
             received_by=actor, received_at=now, receipt_condition_report=condition_report)

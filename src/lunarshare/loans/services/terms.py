@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.accounts.selectors import users_with_role
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import OUT_STATUSES, ExtensionRequest, Loan, LoanStatus
 from ..selectors import loan_team_user_ids
 from .common import clean_text, lock_loan, set_loan_status, today
@@ -28,7 +29,7 @@ def _check_date(value, what) -> dt.date:
 
 
 def extension_request(*, actor, loan: Loan, requested_due_date: dt.date, reason: str) -> ExtensionRequest:
-    loan_rules.require(loan_rules.can_request_extension, actor, loan, _("Only the borrower's responsible user may ask for an extension."))
+    require(actor, "loans.request_extension", loan, message=_("Only the borrower's responsible user may ask for an extension."))
     requested_due_date = _check_date(requested_due_date, _("The new due date"))
     reason = clean_text(reason, _("A reason"))
     with transaction.atomic():
@@ -48,14 +49,14 @@ def extension_request(*, actor, loan: Loan, requested_due_date: dt.date, reason:
             raise ConflictError(_("An extension request for this loan is already waiting for a decision.")) from None
         audit.record(actor=actor, verb="loan.extension_requested", obj=loan,
                      data={"request": request.pk, "due_date": loan.due_date, "requested_due_date": requested_due_date, "reason": reason})
-        officers = User.objects.filter(role_grants__role=Role.OFFICER).values_list("pk", flat=True)
+        officers = users_with_role(Role.OFFICER).values_list("pk", flat=True)
         notify_on_commit(list(officers), verb="loan.extension_requested",
                          title=_("Extension requested for loan %(loan)s") % {"loan": loan}, url=loan.get_absolute_url())
     return request
 
 
 def _decide(*, actor, request: ExtensionRequest, status: str, note: str) -> ExtensionRequest:
-    loan_rules.require(loan_rules.can_decide_extension, actor, request.loan, _("Only a programme officer decides on extensions."))
+    require(actor, "loans.decide_extension", request.loan, message=_("Only a programme officer decides on extensions."))
     with transaction.atomic():
         loan = lock_loan(request.loan)
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -90,7 +91,7 @@ def extension_refuse(*, actor, request: ExtensionRequest, note: str) -> Extensio
 
 def loan_recall(*, actor, loan: Loan, reason: str, new_due_date: dt.date) -> Loan:
     """An officer recalls material that is out: a reason and the date it must be back."""
-    loan_rules.require(loan_rules.can_recall, actor, loan, _("Only a programme officer may recall a loan."))
+    require(actor, "loans.recall", loan, message=_("Only a programme officer may recall a loan."))
     reason = clean_text(reason, _("A reason"))
     new_due_date = _check_date(new_due_date, _("The new due date"))
     if new_due_date < today():
@@ -116,7 +117,7 @@ def loan_recall(*, actor, loan: Loan, reason: str, new_due_date: dt.date) -> Loa
 
 def loan_extend(*, actor, loan: Loan, new_due_date: dt.date, reason: str) -> ExtensionRequest:
     """An officer moves the due date on their own initiative (recorded as a granted extension)."""
-    loan_rules.require(loan_rules.can_decide_extension, actor, loan, _("Only a programme officer may extend a loan."))
+    require(actor, "loans.decide_extension", loan, message=_("Only a programme officer may extend a loan."))
     new_due_date = _check_date(new_due_date, _("The new due date"))
     reason = clean_text(reason, _("A reason"))
     with transaction.atomic():

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from lunarshare import audit
 from lunarshare.errors import InvalidTransition, ValidationFailed
 from lunarshare.mass import format_mass
+from lunarshare.permissions import require
 
-from .. import rules as loan_rules
 from ..models import Loan, LoanItem, LoanStatus, UseReport
 from .common import apply_roll_up, check_mass, clean_text, lock_loan, set_item_status
 
@@ -36,7 +36,7 @@ def loan_report_use(*, actor, loan: Loan, identifier: str, kind: str, method: st
     ``mass_ug`` through ``sample_consume``; beyond the item's destructive allowance it is refused."""
     from lunarshare.catalog.services import sample_consume
 
-    loan_rules.require(loan_rules.can_report_use, actor, loan, _("Only the borrower's team may report use."))
+    require(actor, "loans.report_use", loan, message=_("Only the borrower's team may report use."))
     if kind not in UseReport.Kind.values:
         raise ValidationFailed(_("Unknown kind of use “%(kind)s”.") % {"kind": kind})
     method = clean_text(method, _("The method"), max_length=200)

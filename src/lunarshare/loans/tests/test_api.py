@@ -53,8 +53,8 @@ def test_borrowers_see_only_their_loans(people, api_as):
     loan = signed_loan(people)
     assert api_as(people.bob).get("/api/v1/loans/").json()["count"] == 0
     assert api_as(people.alice).get("/api/v1/loans/").json()["count"] == 1
-    assert api_as(people.bob).get(f"/api/v1/loans/{loan.pk}/").status_code == 403
-    assert api_as(people.bob).get(f"/api/v1/loans/{loan.pk}/agreement.pdf").status_code == 403
+    assert api_as(people.bob).get(f"/api/v1/loans/{loan.pk}/").status_code == 404  # not hers to see: it does not exist for her
+    assert api_as(people.bob).get(f"/api/v1/loans/{loan.pk}/agreement.pdf").status_code == 404
     assert api_as(None).get("/api/v1/loans/").status_code in (401, 403)
     assert api_as(people.auditor).get(f"/api/v1/loans/{loan.pk}/").status_code == 200
 

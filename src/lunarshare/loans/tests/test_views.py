@@ -39,9 +39,9 @@ def test_borrower_pages_render_and_other_borrowers_are_refused(people):
     alice, bob = client_for(people.alice), client_for(people.bob)
     for url in ["/en/loans/", f"/en/loans/{loan.pk}/", f"/en/loans/{loan.pk}/use/", f"/en/loans/{loan.pk}/extend/"]:
         assert alice.get(url).status_code == 200, url
-    assert bob.get(f"/en/loans/{loan.pk}/").status_code == 403
-    assert alice.get("/en/loans/report/").status_code == 404
-    assert alice.get(f"/en/loans/{loan.pk}/return/").status_code == 404
+    assert bob.get(f"/en/loans/{loan.pk}/").status_code == 404  # not his: it does not exist for him
+    assert alice.get("/en/loans/report/").status_code == 403  # a staff page: it exists, she may not open it
+    assert alice.get(f"/en/loans/{loan.pk}/return/").status_code == 403  # her loan, but only curators record returns
     assert Client().get(f"/en/loans/{loan.pk}/").status_code == 302
 
 

@@ -6,29 +6,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare.accounts import rules as account_rules
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
-from lunarshare.errors import PermissionDeniedError, check_transition
+from lunarshare.accounts.selectors import users_with_role
+from lunarshare.errors import check_transition
+from lunarshare.permissions import require
 
 from ..models import Application, ApplicationStatusChange
 
 
-def require_role(actor, *roles: str, message=None) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.has_role(*roles)):
-        raise PermissionDeniedError(message or _("You do not have the role needed for this."))
-
-
 def require_officer(actor) -> None:
-    require_role(actor, Role.OFFICER, message=_("Only programme officers may do this."))
+    require(actor, "programs.manage_round", message=_("Only programme officers may do this."))
 
 
 def can_apply(user) -> bool:
-    """Confirmed institution + applicant role (``accounts.rules.can_apply`` when it exists)."""
-    predicate = getattr(account_rules, "can_apply", None)
-    if predicate is not None:
-        return bool(predicate(user))
-    return bool(user and user.is_authenticated and user.has_role(Role.APPLICANT) and user.institution_id
-                and user.institution.confirmed)
+    """Confirmed institution + applicant role (the one predicate, ``accounts.rules.can_apply``)."""
+    return bool(account_rules.can_apply(user))
 
 
 def lock_application(application: Application) -> Application:
@@ -50,11 +43,11 @@ def change_status(application: Application, target: str, *, actor, note: str = "
 
 
 def officers():
-    return User.objects.filter(is_active=True, role_grants__role=Role.OFFICER).distinct()
+    return users_with_role(Role.OFFICER)
 
 
 def committee():
-    return User.objects.filter(is_active=True, role_grants__role=Role.COMMITTEE).distinct()
+    return users_with_role(Role.COMMITTEE)
 
 
 def application_people(application: Application) -> list:

@@ -14,8 +14,9 @@ from lunarshare import audit
 from lunarshare.accounts.models import User
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.accounts.validators import normalize_orcid
-from lunarshare.errors import InvalidTransition, PermissionDeniedError, ValidationFailed
+from lunarshare.errors import InvalidTransition, ValidationFailed, bulk_transition
 from lunarshare.mass import MAX_MASS_UG
+from lunarshare.permissions import require
 
 from .. import compliance
 from ..models import (
@@ -30,7 +31,7 @@ from ..models import (
     RoundStatus,
     TeamMember,
 )
-from ._common import can_apply, change_status, lock_application, notify_application, officers, require_officer
+from ._common import change_status, lock_application, notify_application, officers, require_officer
 
 TEXT_FIELDS = ("title", "abstract", "research_plan", "expected_outputs")
 MAX_TEXT = {"title": 300, "abstract": 5_000, "research_plan": 50_000, "expected_outputs": 10_000}
@@ -59,8 +60,8 @@ def check_window(round_: Round, now=None) -> None:
 
 
 def _require_owner(actor, application: Application) -> None:
-    if actor is None or actor.pk != application.applicant_id:
-        raise PermissionDeniedError(_("Only the responsible applicant may change this application."))
+    require(actor, "programs.change_application", application,
+            message=_("Only the responsible applicant may change this application."))
 
 
 def _require_editable(application: Application) -> None:
@@ -191,8 +192,7 @@ def _apply_nested(application, *, team, funding, methods, items) -> list[str]:
 def application_create(*, actor, round_: Round, title: str, team=None, funding=None, methods=None, items=None,
                        **fields) -> Application:
     """Draft an application for ``actor`` at their confirmed institution in an open round."""
-    if not can_apply(actor):
-        raise PermissionDeniedError(_("Only applicants with a confirmed institution may apply."))
+    require(actor, "programs.apply", message=_("Only applicants with a confirmed institution may apply."))
     if round_.status != RoundStatus.OPEN:
         raise InvalidTransition(_("“%(round)s” is not open for applications.") % {"round": round_.title})
     cleaned = _clean_text({**fields, "title": title})
@@ -365,7 +365,8 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
         from ..models import Review, ReviewStatus
 
         reviewers = list(application.reviews.filter(status=ReviewStatus.ASSIGNED).values_list("reviewer_id", flat=True))
-        Review.objects.filter(application=application, status=ReviewStatus.ASSIGNED).update(status=ReviewStatus.WITHDRAWN)
+        bulk_transition(Review.objects.filter(application=application), Review.TRANSITIONS, ReviewStatus.ASSIGNED,
+                        ReviewStatus.WITHDRAWN, what=_("A review"))
         audit.record(actor=actor, verb="application.withdrawn", obj=application,
                      data={"old": old, "new": application.status, "reason": reason})
         notify_application(application, verb="application_withdrawn",

@@ -7,13 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role
-from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
+from lunarshare.errors import (
+    ConflictError,
+    InvalidTransition,
+    ValidationFailed,
+    bulk_transition,
+    check_transition,
+)
 from lunarshare.mass import format_mass
+from lunarshare.permissions import require
 
-from ..models import Application, ApplicationStatus, ReviewStatus, RoundStatus, SampleSet
+from ..models import Application, ApplicationStatus, Review, ReviewStatus, RoundStatus, SampleSet
 from ..selectors import sample_set_approved_mass_ug
-from ._common import change_status, lock_application, notify_application, require_role
+from ._common import change_status, lock_application, notify_application
 
 DECISIONS = {"approve": ApplicationStatus.APPROVED, "reduce": ApplicationStatus.REDUCED,
              "reject": ApplicationStatus.REJECTED}
@@ -52,7 +58,7 @@ def _approved_masses(application: Application, decision: str, items) -> dict[int
 def application_decide(*, actor, application: Application, decision: str, reason: str = "", items=None) -> Application:
     """Record the committee's decision. Approved mass per sample set never exceeds the offer:
     the sample sets are locked while the totals are checked and the items written."""
-    require_role(actor, Role.COMMITTEE, message=_("Only the review committee decides on applications."))
+    require(actor, "programs.decide", message=_("Only the review committee decides on applications."))
     if decision not in DECISIONS:
         raise ValidationFailed(_("The decision is “approve”, “reduce” or “reject”."))
     reason = (reason or "").strip()
@@ -89,7 +95,8 @@ def application_decide(*, actor, application: Application, decision: str, reason
         application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason
         old = change_status(application, target, actor=actor, note=reason,
                             extra_fields=["decided_at", "decided_by", "decision_reason"])
-        application.reviews.filter(status=ReviewStatus.ASSIGNED).update(status=ReviewStatus.WITHDRAWN)
+        bulk_transition(application.reviews.all(), Review.TRANSITIONS, ReviewStatus.ASSIGNED, ReviewStatus.WITHDRAWN,
+                        what=_("A review"))
         audit.record(actor=actor, verb=f"application.{target}", obj=application,
                      data={"old": old, "new": target, "reason": reason,
                            "items": {str(pk): mass for pk, mass in masses.items()},

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role, User
+from lunarshare.accounts.models import User
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.errors import (
     ConflictError,
     InvalidTransition,
-    PermissionDeniedError,
     ValidationFailed,
     check_transition,
 )
+from lunarshare.permissions import may, require
 
 from .. import assignment
 from ..models import (
@@ -44,8 +44,7 @@ REVIEWABLE_ROUND = (RoundStatus.OPEN, RoundStatus.CLOSED)
 def conflict_declare(*, actor, kind: str = ConflictDeclaration.Kind.COAUTHOR, with_user=None, with_orcid: str = "",
                      with_name: str = "", with_institution=None, note: str = "") -> ConflictDeclaration:
     """A reviewer declares a standing conflict (co-author, collaborator, institution)."""
-    if not (actor and actor.is_authenticated and actor.has_role(Role.REVIEWER)):
-        raise PermissionDeniedError(_("Only reviewers declare conflicts of interest."))
+    require(actor, "programs.review", message=_("Only reviewers declare conflicts of interest."))
     if kind not in ConflictDeclaration.Kind.values:
         raise ValidationFailed(_("Unknown kind of conflict."))
     if not (with_user or with_orcid.strip() or with_name.strip() or with_institution):
@@ -69,7 +68,7 @@ def _reviewable(application: Application) -> None:
 def review_assign(*, actor, application: Application, reviewer: User) -> Review:
     """Assign one reviewer by hand; refused when the reviewer is conflicted."""
     require_officer(actor)
-    if not reviewer.has_role(Role.REVIEWER):
+    if not may(reviewer, "programs.review"):
         raise ValidationFailed(_("%(name)s is not a reviewer.") % {"name": reviewer})
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("round", "institution", "applicant").get(
@@ -163,8 +162,8 @@ def round_assign_reviewers(*, actor, round_: Round, per_application: int | None 
 
 def review_declare_conflict(*, actor, review: Review, reason: str) -> Review:
     """The assigned reviewer declares a conflict: they are removed and a replacement is assigned."""
-    if actor is None or actor.pk != review.reviewer_id:
-        raise PermissionDeniedError(_("Only the assigned reviewer may declare a conflict on this review."))
+    require(actor, "programs.handle_review", review,
+            message=_("Only the assigned reviewer may declare a conflict on this review."))
     if not (reason or "").strip():
         raise ValidationFailed(_("Say what the conflict is."))
     with transaction.atomic():
@@ -215,8 +214,7 @@ def weighted_mean(scores: dict, criteria) -> Decimal:
 
 def review_score(*, actor, review: Review, scores: dict, comment: str = "") -> Review:
     """The assigned reviewer scores every rubric criterion; re-scoring is allowed until the decision."""
-    if actor is None or actor.pk != review.reviewer_id:
-        raise PermissionDeniedError(_("Only the assigned reviewer may score this review."))
+    require(actor, "programs.handle_review", review, message=_("Only the assigned reviewer may score this review."))
     if not isinstance(scores, dict):
         raise ValidationFailed(_("Scores map each rubric criterion to a number."))
     with transaction.atomic():

@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
-from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed, check_transition
 from lunarshare.mass import MAX_MASS_UG
+from lunarshare.permissions import require
 
 from .. import compliance
 from ..models import (
@@ -31,7 +31,7 @@ from ..models import (
     SampleForm,
     SampleSet,
 )
-from ._common import require_officer, require_role
+from ._common import require_officer
 
 ROUND_FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "opens_at", "closes_at",
                 "max_total_mass_ug", "form_limits_ug", "required_attachments", "screening_checklist",
@@ -104,7 +104,7 @@ def round_create(*, actor, title_en: str, opens_at, closes_at, kind: str = Round
                  missions=(), rule_versions=(), default_rubric: bool = True, **fields) -> Round:
     """Create a draft round. ``default_rubric`` gives it the usual four weighted criteria
     (officers may replace them before reviews start)."""
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
     if not (title_en or "").strip():
         raise ValidationFailed(_("A round needs an English title."))
     fields = _clean_round_fields({**fields, "kind": kind, "opens_at": opens_at, "closes_at": closes_at})
@@ -155,7 +155,7 @@ def round_update(*, actor, round_: Round, missions=None, **fields) -> Round:
 def round_open(*, actor, round_: Round) -> Round:
     """Open the round for applications. It records the rule versions in force today when none
     were chosen. Submissions are accepted between ``opens_at`` and ``closes_at``."""
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
     with transaction.atomic():
         round_ = _lock_round(round_)
         check_transition(Round.TRANSITIONS, RoundStatus(round_.status), RoundStatus.OPEN, what=_("A round"))
@@ -180,7 +180,11 @@ def round_open(*, actor, round_: Round) -> Round:
 
 
 def round_close(*, actor, round_: Round) -> Round:
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
+    return _close(round_, actor=actor)
+
+
+def _close(round_: Round, *, actor) -> Round:
     with transaction.atomic():
         round_ = _lock_round(round_)
         check_transition(Round.TRANSITIONS, RoundStatus(round_.status), RoundStatus.CLOSED, what=_("A round"))
@@ -197,13 +201,14 @@ def round_close(*, actor, round_: Round) -> Round:
     return round_
 
 
-def rounds_close_due(*, actor=None, now=None) -> list[Round]:
+def rounds_close_due(*, now=None) -> list[Round]:
     """Close every open round whose window has ended (the scheduler runs this; safe to repeat)."""
     now = now or timezone.now()
     closed = []
     for round_ in Round.objects.filter(status=RoundStatus.OPEN, closes_at__lt=now):
         try:
-            closed.append(round_close(actor=actor, round_=round_))
+            # A system task: the deadline closes the round, no person does (the audit event has no actor).
+            closed.append(_close(round_, actor=None))
         except InvalidTransition:  # closed by an officer in the meantime
             continue
     return closed
@@ -226,7 +231,7 @@ def round_publish_results(*, actor, round_: Round) -> Round:
     """Mark the round decided and publish its results (public page and feed entry).
 
     Refused while any submitted application is still in screening or review."""
-    require_role(actor, Role.COMMITTEE, Role.OFFICER, message=_("Only the committee or an officer may publish results."))
+    require(actor, "programs.publish_results", message=_("Only the committee or an officer may publish results."))
     with transaction.atomic():
         round_ = _lock_round(round_)
         if round_.status == RoundStatus.CLOSED:
@@ -265,7 +270,7 @@ def _require_configurable(round_: Round) -> None:
 
 def sample_set_create(*, actor, round_: Round, name_en: str, form: str, offered_mass_ug: int, samples=(),
                       name_zh: str = "", code: str = "", description: str = "") -> SampleSet:
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
     _require_configurable(round_)
     if not name_en.strip():
         raise ValidationFailed(_("A sample set needs a name."))
@@ -290,7 +295,7 @@ def sample_set_create(*, actor, round_: Round, name_en: str, form: str, offered_
 
 def criterion_create(*, actor, round_: Round, key: str, name_en: str, weight=1, scale_min: int = 1,
                      scale_max: int = 5, name_zh: str = "", description: str = "") -> RubricCriterion:
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
     _require_configurable(round_)
     key = slugify(key or name_en)[:40]
     try:
@@ -317,7 +322,7 @@ def criterion_create(*, actor, round_: Round, key: str, name_en: str, weight=1, 
 def compliance_rule_create(*, actor, round_: Round, type: str, params: dict | None = None,
                            label: str = "") -> ComplianceRule:
     """Add a rule; applications still open in the round are evaluated against it at once."""
-    require_officer(actor) if actor is not None else None
+    require_officer(actor)
     if round_.status not in (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED):
         raise InvalidTransition(_("Rules cannot be added to a decided round."))
     params = compliance.validate_params(type, params or {})

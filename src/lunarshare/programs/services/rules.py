@@ -18,8 +18,7 @@ from ._common import require_officer
 
 def rule_document_create(*, actor, title_en: str, title_zh: str = "", slug: str = "", issuer_en: str = "",
                          issuer_zh: str = "", reference: str = "", sort_order: int = 0) -> RuleDocument:
-    if actor is not None:
-        require_officer(actor)
+    require_officer(actor)
     if not title_en.strip():
         raise ValidationFailed(_("A rule needs an English title."))
     slug = slugify(slug or title_en)[:80]
@@ -37,8 +36,7 @@ def rule_version_create(*, actor, document: RuleDocument, version: str, effectiv
                         title_en: str = "", title_zh: str = "", body_en: str = "", body_zh: str = "",
                         changes_en: str = "", changes_zh: str = "", source_url: str = "", pdf=None,
                         publish: bool = False) -> RuleVersion:
-    if actor is not None:
-        require_officer(actor)
+    require_officer(actor)
     version = (version or "").strip()
     if not version:
         raise ValidationFailed(_("A rule version needs a version label."))
@@ -64,8 +62,7 @@ def rule_version_create(*, actor, document: RuleDocument, version: str, effectiv
 
 
 def rule_version_publish(*, actor, rule_version: RuleVersion) -> RuleVersion:
-    if actor is not None:
-        require_officer(actor)
+    require_officer(actor)
     with transaction.atomic():
         rule_version = RuleVersion.objects.select_for_update().get(pk=rule_version.pk)
         if rule_version.published_at is not None:

@@ -20,24 +20,33 @@ WOLF = {"countries": ["US"], "funders": ["NASA"], "reason": "Wolf Amendment"}
 _round_numbers = itertools.count(1)
 
 
+def programme_officer():
+    """The officer who sets up the rounds factories make (services check their actor)."""
+    from lunarshare.accounts.models import User
+
+    return User.objects.filter(username="round-officer").first() or UserFactory(username="round-officer",
+                                                                                 roles=[Role.OFFICER])
+
+
 def make_round(*, status="open", kind="domestic", offered_mass_ug=1_000_000, rules=(), **fields):
     """A round with a powder set (1 g) and a polished-section set (whole pieces), default rubric."""
     now = timezone.now()
+    officer = programme_officer()
     round_ = services.round_create(
-        actor=None, title_en=fields.pop("title_en", f"Test round {next(_round_numbers)}"), kind=kind,
+        actor=officer, title_en=fields.pop("title_en", f"Test round {next(_round_numbers)}"), kind=kind,
         opens_at=fields.pop("opens_at", now - datetime.timedelta(days=1)),
         closes_at=fields.pop("closes_at", now + datetime.timedelta(days=30)),
         missions=[MissionFactory(code="CE5")], **fields)
-    services.sample_set_create(actor=None, round_=round_, name_en="CE-5 scooped powder", form=SampleForm.POWDER,
+    services.sample_set_create(actor=officer, round_=round_, name_en="CE-5 scooped powder", form=SampleForm.POWDER,
                                offered_mass_ug=offered_mass_ug)
-    services.sample_set_create(actor=None, round_=round_, name_en="CE-5 polished sections",
+    services.sample_set_create(actor=officer, round_=round_, name_en="CE-5 polished sections",
                                form=SampleForm.POLISHED_SECTION, offered_mass_ug=200_000)
     for rule_type, params in rules:
-        services.compliance_rule_create(actor=None, round_=round_, type=rule_type, params=params)
+        services.compliance_rule_create(actor=officer, round_=round_, type=rule_type, params=params)
     if status in ("open", "closed"):
-        services.round_open(actor=None, round_=round_)
+        services.round_open(actor=officer, round_=round_)
     if status == "closed":
-        services.round_close(actor=None, round_=round_)
+        services.round_close(actor=officer, round_=round_)
     round_.refresh_from_db()
     return round_
 

@@ -92,7 +92,7 @@ def test_a_reviewer_who_declared_a_conflict_no_longer_sees_the_application(peopl
     application = make_application(people.alice, make_round(), status="under_review")
     review = services.review_assign(actor=people.officer, application=application, reviewer=people.reviewer)
     api_as(people.reviewer).post(f"/api/v1/reviews/{review.pk}/conflict/", {"reason": "co-author"}, format="json")
-    assert api_as(people.reviewer).get(f"/api/v1/applications/{application.pk}/").status_code == 403
+    assert api_as(people.reviewer).get(f"/api/v1/applications/{application.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("body", [

@@ -62,7 +62,7 @@ def test_applicant_pages(client, people):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     client.force_login(people.bob)
-    assert client.get(application.get_absolute_url()).status_code == 403
+    assert client.get(application.get_absolute_url()).status_code == 404  # not theirs: it does not exist for them
 
 
 def test_desk_pages(client, people):
@@ -106,7 +106,7 @@ def test_attachments_are_only_for_people_who_may_see_the_application(client, peo
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
     client.force_login(people.bob)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # not theirs: it does not exist for them
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
 

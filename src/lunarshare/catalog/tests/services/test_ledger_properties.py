@@ -45,7 +45,7 @@ def test_random_sequences_of_ledger_operations_conserve_mass(django_db_setup, dj
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        actor = UserFactory(username="property-curator")
+        actor = UserFactory(username="property-curator", roles=["curator"])
         make_sample(identifier="10002", mass_ug=10_000, actor=actor)
         for kind, index, masses in operations:
             samples = list(Sample.objects.order_by("id"))
