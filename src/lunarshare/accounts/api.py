@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, permissions, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -167,7 +167,7 @@ class TokenList(APIView):
     signed-in web session (a token cannot mint tokens; use ``/api/v1/auth/token/`` with your
     password instead)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"get": "accounts.signed_in", "post": "accounts.signed_in"}
 
     class TokenCreateInputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -190,7 +190,7 @@ class TokenList(APIView):
 
 
 class TokenDetail(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_rules = {"delete": "accounts.signed_in"}
 
     @extend_schema(responses={204: None}, summary="Revoke one of your API tokens")
     def delete(self, request, pk):
@@ -306,8 +306,6 @@ class RoleRequestOutput(serializers.Serializer):
 class OfficerOnlyMixin:
     """Officers only; anyone else is told the address does not exist (404, never 403)."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not rules.has_perm("accounts.manage_people", request.user):
@@ -317,6 +315,8 @@ class OfficerOnlyMixin:
 class RoleRequestList(OfficerOnlyMixin, APIView):
     """``GET``: role requests (``?status=requested`` by default). ``POST {"user", "role", "reason"}``:
     ask that a person be given a power role; a second officer approves."""
+
+    permission_rules = {"get": "accounts.signed_in", "post": "accounts.signed_in"}
 
     class RoleRequestInputSerializer(serializers.Serializer):
         user = serializers.IntegerField(min_value=1)
@@ -343,6 +343,8 @@ class RoleRequestList(OfficerOnlyMixin, APIView):
 class RoleRequestDecision(OfficerOnlyMixin, APIView):
     """``POST .../<id>/approve/``, ``.../reject/`` (``note`` required) or ``.../cancel/``."""
 
+    permission_rules = {"post": "accounts.signed_in"}
+
     class RoleDecisionInputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -366,6 +368,7 @@ class RoleRequestDecision(OfficerOnlyMixin, APIView):
 
 
 class PersonRole(OfficerOnlyMixin, APIView):
+    permission_rules = {"delete": "accounts.signed_in"}
     @extend_schema(responses={204: None}, summary="Take a role away from a person (their tokens die)")
     def delete(self, request, pk, role):
         person = person_get_for_officer(request.user, pk)
