@@ -76,20 +76,26 @@ def generate_key(private_path: Path, public_path: Path | None = None) -> Ed25519
     return key.public_key()
 
 
+def _load_key(path, load, expected: type, what: str):
+    try:
+        key = load(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise AuditKeyError(f"The {what} file {path} does not exist"
+                            + (" (create one with `lunarshare audit_keygen`)." if what == "signing key" else ".")) from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise AuditKeyError(f"The {what} file {path} cannot be read as a PEM key: {exc}") from None
+    if not isinstance(key, expected):
+        raise AuditKeyError(f"The {what} file {path} does not hold an Ed25519 key.")
+    return key
+
+
 def load_private_key(path: str | Path | None = None) -> Ed25519PrivateKey:
     path = path or settings.LUNARSHARE_AUDIT_SIGNING_KEY
     if not path:
         raise AuditKeyError("No signing key: set LUNARSHARE_AUDIT_SIGNING_KEY to the private key file "
                             "(create one with `lunarshare audit_keygen --output FILE`).")
-    try:
-        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
-    except FileNotFoundError:
-        raise AuditKeyError(f"The signing key file {path} does not exist (create one with `lunarshare audit_keygen`).") from None
-    except (OSError, ValueError, TypeError) as exc:
-        raise AuditKeyError(f"The signing key file {path} cannot be read as a PEM private key: {exc}") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise AuditKeyError(f"The signing key file {path} does not hold an Ed25519 key.")
-    return key
+    return _load_key(path, lambda data: serialization.load_pem_private_key(data, password=None),
+                     Ed25519PrivateKey, "signing key")
 
 
 def load_public_key(path: str | Path | None = None) -> Ed25519PublicKey:
@@ -99,15 +105,7 @@ def load_public_key(path: str | Path | None = None) -> Ed25519PublicKey:
         if settings.LUNARSHARE_AUDIT_SIGNING_KEY:
             return load_private_key().public_key()
         raise AuditKeyError("No public key: pass --public-key FILE or set LUNARSHARE_AUDIT_PUBLIC_KEY.")
-    try:
-        key = serialization.load_pem_public_key(Path(path).read_bytes())
-    except FileNotFoundError:
-        raise AuditKeyError(f"The public key file {path} does not exist.") from None
-    except (OSError, ValueError, TypeError) as exc:
-        raise AuditKeyError(f"The public key file {path} cannot be read as a PEM public key: {exc}") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise AuditKeyError(f"The public key file {path} does not hold an Ed25519 key.")
-    return key
+    return _load_key(path, serialization.load_pem_public_key, Ed25519PublicKey, "public key")
 
 
 # --- Writing --------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import tarfile
 
 import pytest
 import time_machine
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError

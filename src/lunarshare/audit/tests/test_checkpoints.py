@@ -199,6 +199,12 @@ class TestVerifyAgainstCheckpoints:
         with pytest.raises(CommandError, match=r"1 checkpoint\(s\) found .* cannot be checked: No public key"):
             verify()
 
+    def test_a_missing_public_key_file_is_a_clear_message(self, keys, tmp_path):
+        _events(1)
+        checkpoint_create(actor=None)
+        with pytest.raises(CommandError, match="The public key file .*none.pub does not exist"):
+            verify("--public-key", str(tmp_path / "none.pub"))
+
     def test_no_checkpoint_warns_and_can_be_required(self, keys, capsys):
         _events(1)
         verify()
@@ -210,5 +216,5 @@ class TestVerifyAgainstCheckpoints:
         bad = tmp_path / "bad.pem"
         bad.write_text("not a key")
         settings.LUNARSHARE_AUDIT_SIGNING_KEY = str(bad)
-        with pytest.raises(AuditKeyError, match="cannot be read as a PEM private key"):
+        with pytest.raises(AuditKeyError, match="bad.pem cannot be read as a PEM key"):
             checkpoint_create(actor=None)

@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lunarshare.audit.checkpoints import AuditKeyError, checkpoint_dir, load_public_key, read_checkpoints, verify_against
+from lunarshare.audit.checkpoints import (
+    AuditKeyError,
+    checkpoint_dir,
+    load_public_key,
+    read_checkpoints,
+    verify_against,
+)
 from lunarshare.audit.models import Event
 from lunarshare.audit.services import verify_chain
 
