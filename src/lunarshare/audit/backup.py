@@ -36,11 +36,11 @@ from django.core.files.storage import storages
 from django.db import connection, connections
 from django.utils import timezone
 
+from lunarshare import audit
 from lunarshare.errors import ConflictError, ValidationFailed
 
 from .checkpoints import checkpoint_dir
 from .models import ChainHead
-from .services import record
 
 FORMAT = "lunarshare-backup/1"
 NAME_RE = re.compile(r"^lunarshare-(\d{8}T\d{6}Z)\.tar\.gz$")
@@ -162,7 +162,7 @@ def backup_create(*, actor, output_dir: str | Path | None = None) -> Path:
             for name, path in members.items():
                 tar.add(path, arcname=name)
         os.replace(partial, final)
-    record(actor=actor, verb="backup.created", obj=None,
+    audit.record(actor=actor, verb="backup.created", obj=None,
            data={"archive": final.name, "sha256": _sha256(final), "files": len(members) - 1,
                  "audit_head_seq": manifest["audit_head"]["seq"]})
     return final
@@ -274,7 +274,7 @@ def backup_restore(*, actor, archive: str | Path, force: bool = False) -> Restor
             if target.exists() and target.read_bytes() != (work / name).read_bytes():
                 raise BackupError(f"{target} exists and differs from the archive's copy; checkpoints are never overwritten.")
             shutil.copyfile(work / name, target)
-    record(actor=actor, verb="backup.restored", obj=None,
+    audit.record(actor=actor, verb="backup.restored", obj=None,
            data={"archive": archive.name, "sha256": _sha256(archive), "created_at": manifest["created_at"],
                  "files": len(files), "audit_head_seq": manifest["audit_head"]["seq"]})
     return RestoreResult(archive.name, vendor, len(files), len(checkpoints), manifest["audit_head"]["seq"])
@@ -309,5 +309,5 @@ def backup_prune(*, actor, directory: str | Path | None = None, daily: int = 7, 
     for name in removed:
         (folder / name).unlink()
     if removed:
-        record(actor=actor, verb="backup.pruned", obj=None, data={"removed": removed, "kept": sorted(keep)})
+        audit.record(actor=actor, verb="backup.pruned", obj=None, data={"removed": removed, "kept": sorted(keep)})
     return removed

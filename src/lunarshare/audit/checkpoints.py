@@ -30,10 +30,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.utils import timezone
 
+from lunarshare import audit
 from lunarshare.errors import DomainError
 
 from .models import ChainHead, Event
-from .services import ChainProblem, record, verify_chain
+from .services import ChainProblem, verify_chain
 
 FORMAT = "lunarshare-audit-checkpoint/1"
 
@@ -141,7 +142,7 @@ def checkpoint_create(*, actor, key_path: str | Path | None = None, directory: s
         out.write("\n")
         out.flush()
         os.fsync(out.fileno())
-    record(actor=actor, verb="audit.checkpoint_written", obj=None,
+    audit.record(actor=actor, verb="audit.checkpoint_written", obj=None,
            data={"seq": seq, "hash": head_hash, "file": path.name, "key_id": payload["key_id"]})
     return path
 
