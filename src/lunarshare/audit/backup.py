@@ -213,8 +213,6 @@ def _database_is_empty() -> bool:
 
 
 def _restore_database(vendor: str, dump: Path) -> None:
-    if vendor != connection.vendor:
-        raise BackupError(f"The archive holds a {vendor} database but this site runs on {connection.vendor}.")
     if vendor == "sqlite":
         connection.ensure_connection()
         source = sqlite3.connect(dump)
@@ -254,11 +252,12 @@ def backup_restore(*, actor, archive: str | Path, force: bool = False) -> Restor
             where = occupied[0]
             raise RestoreTargetNotEmpty(f"Refusing to restore over live data: {where}. Restore into an empty "
                                         "database and storage, or pass --force to replace them.")
+        unknown = sorted({name.split("/", 2)[1] for name in files} - set(settings.STORAGES))
+        if unknown:
+            raise BackupError(f"The archive holds files for storage {', '.join(unknown)}, which this site does not configure.")
         _restore_database(vendor, work / manifest["database"]["file"])
         for name in files:
             _prefix, alias, stored_name = name.split("/", 2)
-            if alias not in settings.STORAGES:
-                raise BackupError(f"The archive holds files for storage {alias!r}, which this site does not configure.")
             storage = storages[alias]
             if storage.exists(stored_name):
                 storage.delete(stored_name)

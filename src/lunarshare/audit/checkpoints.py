@@ -206,8 +206,8 @@ def verify_against(checkpoints: list[Checkpoint]) -> ChainProblem | None:
                                         f"is missing: the chain was truncated or renumbered")
         if stored != cp.hash:
             return ChainProblem(cp.seq, f"event #{cp.seq} no longer has the hash signed in checkpoint {cp.path.name} "
-                                        f"({cp.created_at}): events #{last_good + 1}–#{cp.seq} were rewritten and "
-                                        f"the later hashes recomputed")
+                                        f"({cp.created_at}): history was rewritten within events #{last_good + 1}–#{cp.seq} "
+                                        f"and the later hashes recomputed")
         last_good = cp.seq
     return None
 

@@ -1,6 +1,7 @@
 """lunarshare backup / restore: one archive that restores into a fresh database and storage."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -123,6 +124,21 @@ class TestBackupAndRestore:
                 out.addfile(member, io.BytesIO(data))
         with pytest.raises(CommandError, match="does not match its checksum"):
             call_command("restore", str(damaged), "--force")
+        unknown = tmp_path / "unknown-storage.tar.gz"
+        with tarfile.open(archive) as source, tarfile.open(unknown, "w:gz") as out:
+            manifest = json.load(source.extractfile("manifest.json"))
+            manifest["members"]["storage/nowhere/x.txt"] = {"sha256": hashlib.sha256(b"x").hexdigest(), "size": 1}
+            for member in source.getmembers():
+                if member.name != "manifest.json":
+                    out.addfile(member, source.extractfile(member))
+            for name, data in (("manifest.json", json.dumps(manifest).encode()), ("storage/nowhere/x.txt", b"x")):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                out.addfile(info, io.BytesIO(data))
+        events = Event.objects.count()
+        with pytest.raises(CommandError, match="files for storage nowhere, which this site does not configure"):
+            call_command("restore", str(unknown), "--force")
+        assert Event.objects.count() == events
         not_an_archive = tmp_path / "x.tar.gz"
         not_an_archive.write_text("hello")
         with pytest.raises(CommandError, match="is not a readable backup archive"):
