@@ -26,6 +26,7 @@ from .models import LedgerEntry, Sample
 
 IMPORT_PREFIX = "import:"
 OPENING = ("register", "split_in")
+LOOKUP_CHUNK = 500  # samples per query: SQLite limits the parameters of one statement
 
 
 @dataclass
@@ -96,8 +97,13 @@ def ledger_audit_breaks() -> list[LedgerBreak]:
                 f"it recorded (entries were changed, added or removed)"))
 
     samples_with_facts = set(audited) | set(found)
-    initial = dict(Sample.objects.filter(uid__in=samples_with_facts).values_list("uid", "initial_mass_ug"))
-    known = dict(Sample.objects.filter(uid__in=samples_with_facts).values_list("uid", "identifier"))
+    initial: dict[str, int] = {}
+    known: dict[str, str] = {}
+    uids = sorted(samples_with_facts)
+    for start in range(0, len(uids), LOOKUP_CHUNK):
+        for uid, identifier, initial_mass in (Sample.objects.filter(uid__in=uids[start:start + LOOKUP_CHUNK])
+                                              .values_list("uid", "identifier", "initial_mass_ug")):
+            known[uid], initial[uid] = identifier, initial_mass
     for uid in sorted(samples_with_facts, key=lambda u: known.get(u, u)):
         name = known.get(uid) or identifiers.get(uid) or f"sample uid {uid}"
         expected, actual = audited.get(uid, Counter()), found.get(uid, Counter())

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from lunarshare.catalog.importer import samples_import
+from lunarshare.catalog.ledger_audit import ledger_audit_breaks
 from lunarshare.catalog.models import LedgerEntry, Sample
 from lunarshare.catalog.selectors import ledger_breaks
 from lunarshare.catalog.services import ChildSpec, sample_consume, sample_split
@@ -63,6 +64,12 @@ class TestCheckLedgerAgainstTheAuditLog:
         with pytest.raises(CommandError, match="1 sample"):
             call_command("check_ledger")
         assert "10002: ledger entries with no audit event: register +150000 µg" in capsys.readouterr().err
+
+    def test_samples_are_looked_up_in_chunks_and_still_named(self, collection, monkeypatch):
+        monkeypatch.setattr("lunarshare.catalog.ledger_audit.LOOKUP_CHUNK", 1)
+        Sample.objects.filter(identifier="10002,2").update(initial_mass_ug=7)
+        assert [(b.identifier, b.problem) for b in ledger_audit_breaks()] == [
+            ("10002,2", "initial mass 7 µg but the audit log recorded 5000 µg")]
 
     def test_it_names_a_ledger_entry_no_service_wrote(self, collection):
         child = Sample.objects.get(identifier="10002,2")
