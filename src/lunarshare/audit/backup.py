@@ -163,8 +163,8 @@ def backup_create(*, actor, output_dir: str | Path | None = None) -> Path:
                 tar.add(path, arcname=name)
         os.replace(partial, final)
     audit.record(actor=actor, verb="backup.created", obj=None,
-           data={"archive": final.name, "sha256": _sha256(final), "files": len(members) - 1,
-                 "audit_head_seq": manifest["audit_head"]["seq"]})
+                 data={"archive": final.name, "sha256": _sha256(final), "files": len(members) - 1,
+                       "audit_head_seq": manifest["audit_head"]["seq"]})
     return final
 
 
@@ -274,8 +274,8 @@ def backup_restore(*, actor, archive: str | Path, force: bool = False) -> Restor
                 raise BackupError(f"{target} exists and differs from the archive's copy; checkpoints are never overwritten.")
             shutil.copyfile(work / name, target)
     audit.record(actor=actor, verb="backup.restored", obj=None,
-           data={"archive": archive.name, "sha256": _sha256(archive), "created_at": manifest["created_at"],
-                 "files": len(files), "audit_head_seq": manifest["audit_head"]["seq"]})
+                 data={"archive": archive.name, "sha256": _sha256(archive), "created_at": manifest["created_at"],
+                       "files": len(files), "audit_head_seq": manifest["audit_head"]["seq"]})
     return RestoreResult(archive.name, vendor, len(files), len(checkpoints), manifest["audit_head"]["seq"])
 
 

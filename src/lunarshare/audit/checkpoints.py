@@ -143,7 +143,7 @@ def checkpoint_create(*, actor, key_path: str | Path | None = None, directory: s
         out.flush()
         os.fsync(out.fileno())
     audit.record(actor=actor, verb="audit.checkpoint_written", obj=None,
-           data={"seq": seq, "hash": head_hash, "file": path.name, "key_id": payload["key_id"]})
+                 data={"seq": seq, "hash": head_hash, "file": path.name, "key_id": payload["key_id"]})
     return path
 
 
