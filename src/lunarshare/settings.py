@@ -285,3 +285,11 @@ SHARED_DATA_DIR = Path(os.environ.get("LUNARSHARE_SHARED_DATA", BASE_DIR.parents
 # The science app's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite
 # ignores the extra columns and still uses the index, which is all the embedded default needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Audit trust anchor and backups (see docs/operations.md) ------------------------------
+# Ed25519 private key that signs audit checkpoints: a file path, never stored in the database.
+LUNARSHARE_AUDIT_SIGNING_KEY = os.environ.get("LUNARSHARE_AUDIT_SIGNING_KEY", "")
+# Public key used by verify_audit (default: derived from the signing key when that is readable).
+LUNARSHARE_AUDIT_PUBLIC_KEY = os.environ.get("LUNARSHARE_AUDIT_PUBLIC_KEY", "")
+LUNARSHARE_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("LUNARSHARE_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
+LUNARSHARE_BACKUP_DIR = Path(os.environ.get("LUNARSHARE_BACKUP_DIR", DATA_DIR / "backups"))

@@ -27,7 +27,9 @@ chunks.
 Why the audit log gets ONE event per imported file (``sample.imported``) rather than one per
 sample: the file is the unit a curator decides on and can be shown again; its SHA-256, row
 counts and the parents drawn on identify exactly what was written, and the per-sample facts
-are in the ledger rows the import writes. A million audit events would make the hash chain
+are in the ledger rows the import writes. Those rows carry the import's ``reference`` and the
+event an order-free digest of them (``ledger_batch``), so ``check_ledger`` can still prove
+every row against the audit log (see :mod:`lunarshare.catalog.ledger_audit`). A million audit events would make the hash chain
 (which serialises appends) the bottleneck and bury every other event. Re-running a file that
 changes nothing writes no event.
 """
@@ -39,6 +41,7 @@ import csv
 import hashlib
 import io
 import os
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +59,7 @@ from lunarshare.mass import parse_mass
 from lunarshare.permissions import require
 
 from .identifiers import IDENTIFIER_RE, split_number_of
+from .ledger_audit import IMPORT_PREFIX, BatchDigest
 from .models import (
     LedgerEntry,
     Mission,
@@ -351,8 +355,10 @@ class _Writer:
     KNOWN = ("id", "uid", "identifier", "mission_id", "parent_id", "generic", "split_number", "type", "category",
              "status", "description", "initial_mass_ug", "mass_ug", "location_id", "created_at", "updated_at")
 
-    def __init__(self, validator: _Validator, actor, reason: str):
+    def __init__(self, validator: _Validator, actor, reason: str, reference: str = ""):
         self.v = validator
+        self.reference = reference
+        self.digest = BatchDigest()  # what the audit event will say about the entries written
         self.actor_id = getattr(actor, "pk", None)
         self.reason = reason
         self.vendor = connection.vendor
@@ -421,12 +427,16 @@ class _Writer:
                 generic = self.generics[parent]
                 number = split_number_of(identifier, parent, self.conventions[seen.mission_id])
                 self.balance[parent] -= mass
-                ledger.append((parent_id, SPLIT_OUT, -mass, self.balance[parent], pk, self.reason, "", self.actor_id, self.now_db))
-                ledger.append((pk, SPLIT_IN, mass, mass, parent_id, self.reason, "", self.actor_id, self.now_db))
+                ledger.append((parent_id, SPLIT_OUT, -mass, self.balance[parent], pk, self.reason, self.reference,
+                               self.actor_id, self.now_db))
+                ledger.append((pk, SPLIT_IN, mass, mass, parent_id, self.reason, self.reference, self.actor_id, self.now_db))
+                self.digest.add(parent, SPLIT_OUT, -mass)
+                self.digest.add(identifier, SPLIT_IN, mass)
                 splits += 1
             else:
                 parent_id, generic, number = None, identifier, None
-                ledger.append((pk, REGISTER, mass, mass, None, self.reason, "", self.actor_id, self.now_db))
+                ledger.append((pk, REGISTER, mass, mass, None, self.reason, self.reference, self.actor_id, self.now_db))
+                self.digest.add(identifier, REGISTER, mass)
                 roots += 1
             if identifier in self.parents:
                 self.ids[identifier] = pk
@@ -500,7 +510,7 @@ def _samples_import(*, actor, source: IO[bytes], filename: str, dry_run: bool, p
         result.created = result.rows - result.skipped
         if dry_run or result.created == 0:
             return result
-        writer = _Writer(validator, actor, reason)
+        writer = _Writer(validator, actor, reason, reference=f"{IMPORT_PREFIX}{result.sha256[:16]}-{secrets.token_hex(4)}")
         progress.reset(total=result.rows)
         progress.set_description(_("importing"))
         batch: list[tuple[int, dict]] = []
@@ -519,5 +529,7 @@ def _samples_import(*, actor, source: IO[bytes], filename: str, dry_run: bool, p
             "file": filename, "sha256": result.sha256, "rows": result.rows, "created": result.created,
             "skipped": result.skipped, "roots": result.roots, "splits": result.splits,
             "stored_parents_drawn": len([p for p in validator.db_parents if validator.drawn.get(p)]),
+            "ledger_batch": {"reference": writer.reference, "entries": writer.digest.count,
+                             "digest": writer.digest.hexdigest()},
         })
     return result

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from lunarshare.errors import NotFoundError
 
+from .ledger_audit import LedgerBreak, ledger_audit_breaks
 from .models import CustodyEvent, LedgerEntry, Mission, Sample, SampleStatus
 
 # Only an available sample can be promised to anyone; reserved, lent, consumed or lost
@@ -120,12 +119,6 @@ def genealogy(sample: Sample, limit: int = GENEALOGY_LIMIT) -> dict:
     }
 
 
-@dataclass
-class LedgerBreak:
-    identifier: str
-    problem: str
-
-
 def ledger_breaks() -> list[LedgerBreak]:
     """Every sample whose ledger does not conserve mass, checked with three aggregate queries.
 
@@ -134,7 +127,8 @@ def ledger_breaks() -> list[LedgerBreak]:
     3. every split-out entry takes exactly the child's initial mass.
     Together: initial = current + children at split time + consumed + lost ± reweighs.
     A fourth query checks that every child is in its parent's tree (same ``generic``), which
-    the genealogy relies on.
+    the genealogy relies on. Last, every entry and initial mass must match the audit event that
+    recorded it (:func:`~lunarshare.catalog.ledger_audit.ledger_audit_breaks`).
     """
     sample_table = Sample._meta.db_table
     ledger_table = Sample.ledger.rel.related_model._meta.db_table
@@ -162,7 +156,7 @@ def ledger_breaks() -> list[LedgerBreak]:
             cursor.execute(sql)
             for row in cursor.fetchall():
                 breaks.append(LedgerBreak(row[0], template.format(*row)))
-    return breaks
+    return breaks + ledger_audit_breaks()
 
 
 # --- Lookups for pages and the API ------------------------------------------------------------

@@ -20,6 +20,7 @@ from lunarshare.mass import MAX_MASS_UG, format_mass
 from lunarshare.permissions import require
 
 from .identifiers import next_child_identifiers, split_number_of, validate_identifier
+from .ledger_audit import ledger_facts
 from .models import (
     CustodyEvent,
     LedgerEntry,
@@ -139,10 +140,11 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
                 )
         except IntegrityError:
             raise ConflictError(_("A sample %(identifier)s already exists.") % {"identifier": identifier}) from None
-        LedgerEntry.objects.create(sample=sample, kind=Kind.REGISTER, delta_ug=mass_ug, balance_ug=mass_ug, actor=actor)
+        entry = LedgerEntry.objects.create(sample=sample, kind=Kind.REGISTER, delta_ug=mass_ug, balance_ug=mass_ug, actor=actor)
         CustodyEvent.objects.create(sample=sample, kind=CustodyEvent.Kind.REGISTERED, to_location=location, actor=actor)
         audit.record(actor=actor, verb="sample.registered", obj=sample,
-                     data={"mission": mission.code, "mass_ug": mass_ug, "type": type, "category": category})
+                     data={"mission": mission.code, "mass_ug": mass_ug, "type": type, "category": category,
+                           "ledger": ledger_facts(entry)})
     return sample
 
 
@@ -186,6 +188,7 @@ def sample_split(*, actor, parent: Sample, children: Sequence[ChildSpec], reason
             raise IdentifierTakenError(_("Identifier already in use: %(ids)s.") % {"ids": ", ".join(sorted(taken))})
         fresh = iter(next_child_identifiers(parent, sum(1 for c in children if not c.identifier)))
         created: list[Sample] = []
+        entries: list[LedgerEntry] = []
         try:
             with transaction.atomic():
                 for spec in children:
@@ -200,16 +203,19 @@ def sample_split(*, actor, parent: Sample, children: Sequence[ChildSpec], reason
                         description=spec.description or parent.description, initial_mass_ug=spec.mass_ug,
                         mass_ug=spec.mass_ug, location=parent.location, metadata=spec.metadata,
                     )
-                    _change_mass(parent, -spec.mass_ug, kind=Kind.SPLIT_OUT, actor=actor, reason=reason, counterpart=child)
-                    LedgerEntry.objects.create(sample=child, kind=Kind.SPLIT_IN, delta_ug=spec.mass_ug,
-                                               balance_ug=spec.mass_ug, counterpart=parent, reason=reason, actor=actor)
+                    entries.append(_change_mass(parent, -spec.mass_ug, kind=Kind.SPLIT_OUT, actor=actor, reason=reason,
+                                                counterpart=child))
+                    entries.append(LedgerEntry.objects.create(sample=child, kind=Kind.SPLIT_IN, delta_ug=spec.mass_ug,
+                                                              balance_ug=spec.mass_ug, counterpart=parent, reason=reason,
+                                                              actor=actor))
                     created.append(child)
         except IntegrityError:
             raise ConflictError(_("A child identifier was taken at the same moment; nothing was split. Try again.")) from None
         audit.record(
             actor=actor, verb="sample.split", obj=parent,
             data={"reason": reason, "parent_mass_before_ug": parent.mass_ug + total, "parent_mass_after_ug": parent.mass_ug,
-                  "children": [{"identifier": c.identifier, "mass_ug": c.initial_mass_ug} for c in created]},
+                  "children": [{"identifier": c.identifier, "mass_ug": c.initial_mass_ug} for c in created],
+                  "ledger": ledger_facts(*entries)},
         )
     return created
 
@@ -231,7 +237,8 @@ def sample_reweigh(*, actor, sample: Sample, measured_mass_ug: int, reason: str,
         before = sample.mass_ug
         entry = _change_mass(sample, delta, kind=kind, actor=actor, reason=reason, reference=reference)
         audit.record(actor=actor, verb="sample.reweighed", obj=sample,
-                     data={"old_mass_ug": before, "new_mass_ug": measured_mass_ug, "delta_ug": delta, "reason": reason, "kind": kind})
+                     data={"old_mass_ug": before, "new_mass_ug": measured_mass_ug, "delta_ug": delta, "reason": reason, "kind": kind,
+                           "ledger": ledger_facts(entry)})
     return entry
 
 
@@ -248,7 +255,7 @@ def sample_consume(*, actor, sample: Sample, mass_ug: int, reason: str, referenc
         old_status = _set_status(sample, SampleStatus.CONSUMED) if sample.mass_ug == 0 else sample.status
         audit.record(actor=actor, verb="sample.consumed", obj=sample,
                      data={"mass_ug": mass_ug, "balance_ug": sample.mass_ug, "reason": reason, "reference": reference,
-                           "old_status": old_status, "new_status": sample.status})
+                           "old_status": old_status, "new_status": sample.status, "ledger": ledger_facts(entry)})
     return entry
 
 
@@ -275,7 +282,8 @@ def sample_write_off(*, actor, sample: Sample, reason: str, mass_ug: int | None 
         if kind == Kind.LOSS:
             CustodyEvent.objects.create(sample=sample, kind=CustodyEvent.Kind.LOST, note=reason, actor=actor, reference=reference)
         audit.record(actor=actor, verb="sample.written_off", obj=sample,
-                     data={"mass_ug": amount, "kind": kind, "reason": reason, "old_status": old_status, "new_status": sample.status})
+                     data={"mass_ug": amount, "kind": kind, "reason": reason, "old_status": old_status, "new_status": sample.status,
+                           "ledger": ledger_facts(entry)})
     return entry
 
 

@@ -73,6 +73,11 @@ def _custody_verbs() -> dict:
 
 
 VERB_PHRASES = {
+    # audit trust and backups
+    "audit.checkpoint_written": _("Audit log checkpoint signed"),
+    "backup.created": _("Backup written"),
+    "backup.restored": _("Backup restored"),
+    "backup.pruned": _("Old backups removed"),
     # accounts
     "user.created": _("Account created"),
     "user.profile_updated": _("Profile updated"),

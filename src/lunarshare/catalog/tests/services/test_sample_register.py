@@ -23,10 +23,12 @@ class TestSampleRegister:
         assert custody.kind == "registered" and custody.to_location == cabinet
 
     def test_it_writes_one_audit_event(self, people):
-        sample_register(actor=people.curator, identifier="10002", mission=MissionFactory(), type="regolith", mass_ug=5)
+        sample = sample_register(actor=people.curator, identifier="10002", mission=MissionFactory(), type="regolith",
+                                 mass_ug=5)
         event = last_event("sample.registered")
         assert event.actor == people.curator and event.subject_repr == "10002"
-        assert event.data == {"mission": "A11", "mass_ug": 5, "type": "regolith", "category": "research"}
+        assert event.data == {"mission": "A11", "mass_ug": 5, "type": "regolith", "category": "research",
+                              "ledger": [{"sample": sample.uid, "kind": "register", "delta_ug": 5}]}
 
     def test_it_accepts_zero_mass_for_historical_records(self, people):
         sample = sample_register(actor=people.curator, identifier="10099", mission=MissionFactory(), type="rock", mass_ug=0)

@@ -30,7 +30,8 @@ class TestSampleReweigh:
         sample_reweigh(actor=people.curator, sample=sample, measured_mass_ug=9_000, reason="dried")
         event = last_event("sample.reweighed")
         assert event.actor == people.curator
-        assert event.data == {"old_mass_ug": 10_000, "new_mass_ug": 9_000, "delta_ug": -1_000, "reason": "dried", "kind": "reweigh"}
+        assert event.data == {"old_mass_ug": 10_000, "new_mass_ug": 9_000, "delta_ug": -1_000, "reason": "dried", "kind": "reweigh",
+                              "ledger": [{"sample": sample.uid, "kind": "reweigh", "delta_ug": -1_000}]}
 
     def test_an_unchanged_weight_writes_nothing(self, people):
         sample = make_sample(mass_ug=10_000)

@@ -33,7 +33,8 @@ class TestSampleWriteOff:
         assert sample.status == "deaccessioned"
         event = last_event("sample.written_off")
         assert event.data == {"mass_ug": 1_500_000, "kind": "transfer_out", "reason": "state gift",
-                              "old_status": "available", "new_status": "deaccessioned"}
+                              "old_status": "available", "new_status": "deaccessioned",
+                              "ledger": [{"sample": sample.uid, "kind": "transfer_out", "delta_ug": -1_500_000}]}
 
     @pytest.mark.parametrize("kwargs, error", [
         ({"reason": ""}, ValidationFailed),
