@@ -250,11 +250,23 @@ def render_certificate(loan) -> bytes:
     return _build(story, f"Loan certificate {loan}")
 
 
-def qr_svg(text: str, *, scale: int = 3) -> str:
-    """An inline SVG QR code of ``text`` (no XML declaration, ready to embed in HTML)."""
+def label_text(sample, request) -> str:
+    """What a label's QR code carries: the identifier, a line break, the absolute URL of its page.
+
+    A phone opens the URL; a USB scanner types both lines, and the receipt and return pages
+    read either line as the sample (see ``loans.services.scanned_identifiers``)."""
+    return f"{sample.identifier}\n{request.build_absolute_uri(sample.get_absolute_url())}"
+
+
+def qr_svg(text: str, *, scale: int = 4) -> str:
+    """An inline SVG QR code of ``text`` with its four-module quiet zone (no XML declaration).
+
+    The SVG keeps its viewBox and drops fixed pixel sizes, so CSS sets the printed size
+    (30 mm on the label pages) and the code is never squeezed."""
     import segno
 
     buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, nl=False,
-                                     title=text)
+    segno.make(text, error="m", micro=False).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False,
+                                                  svgns=True, nl=False, title=text, omitsize=True,
+                                                  svgclass="qr", light="#fff")
     return buffer.getvalue().decode("utf-8")

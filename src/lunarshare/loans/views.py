@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lunarshare.audit.services import events_for
@@ -17,7 +18,7 @@ from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 from lunarshare.mass import format_mass, parse_mass
 
 from . import forms, rules, services
-from .documents import qr_svg, render_certificate
+from .documents import label_text, qr_svg, render_certificate
 from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
     incident_get_for_user,
@@ -197,12 +198,18 @@ def ship(request, pk):
                                                "items": loan.items.select_related("sample").exclude(sample=None)[:500]})
 
 
+LABEL_LAYOUTS = {"a4": gettext_lazy("A4 sheet (2 × 7 labels, 99 × 38 mm)"), "roll": gettext_lazy("Label roll, 62 mm wide")}
+
+
 @login_required
 def labels(request, pk):
+    """Printable labels; the QR carries the identifier and, on its second line, the sample page's URL."""
     loan = _loan(request, pk)
+    layout = request.GET.get("layout") if request.GET.get("layout") in LABEL_LAYOUTS else "a4"
     items = loan.items.select_related("sample").exclude(sample=None).order_by("id")[:2000]
-    labels = [{"item": item, "qr": qr_svg(item.sample.identifier)} for item in items]
-    return render(request, "loans/labels.html", {"loan": loan, "labels": labels})
+    labels = [{"item": item, "qr": qr_svg(label_text(item.sample, request))} for item in items]
+    return render(request, "loans/labels.html", {"loan": loan, "labels": labels, "layout": layout,
+                                                 "layouts": LABEL_LAYOUTS.items()})
 
 
 @login_required
