@@ -7,7 +7,7 @@ from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-from lunarshare.mass import UG_PER_G, format_mass
+from lunarshare.mass import UG_PER_G, format_mass, format_mass_brief
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ register = template.Library()
 def mass_filter(mass_ug):
     """``{{ sample.mass_ug|mass }}`` → "1,731 g", "157.6 mg", "40 µg" (digits grouped per language)."""
     return format_mass(mass_ug)
+
+
+@register.filter(name="mass_brief")
+def mass_brief_filter(mass_ug):
+    """Figures in tables and charts: four significant digits in g, mg or µg ("382,931 g", "99.51 g")."""
+    return format_mass_brief(mass_ug)
 
 
 @register.filter(name="mass_rounded")
