@@ -128,6 +128,9 @@ class SampleStatus(models.TextChoices):
     CONSUMED = "consumed", _("Consumed")
     LOST = "lost", _("Lost")
     DEACCESSIONED = "deaccessioned", _("Deaccessioned")
+    # A record of material described in the literature (an aggregate of several clasts, a sample
+    # this collection does not hold): it has no mass here and is never available to lend.
+    LITERATURE = "literature", _("Literature reference")
 
 
 class Sample(models.Model):
@@ -149,8 +152,9 @@ class Sample(models.Model):
     Status = SampleStatus
 
     TRANSITIONS = {
+        # → LITERATURE only for a record of 0 µg (``sample_change_status`` checks it).
         SampleStatus.AVAILABLE: {SampleStatus.RESERVED, SampleStatus.ON_LOAN, SampleStatus.CONSUMED,
-                                 SampleStatus.LOST, SampleStatus.DEACCESSIONED},
+                                 SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.LITERATURE},
         SampleStatus.RESERVED: {SampleStatus.AVAILABLE, SampleStatus.ON_LOAN, SampleStatus.LOST,
                                 SampleStatus.CONSUMED},
         SampleStatus.ON_LOAN: {SampleStatus.AVAILABLE, SampleStatus.RESERVED, SampleStatus.CONSUMED,
@@ -159,6 +163,7 @@ class Sample(models.Model):
         SampleStatus.LOST: {SampleStatus.AVAILABLE},
         SampleStatus.CONSUMED: set(),
         SampleStatus.DEACCESSIONED: set(),
+        SampleStatus.LITERATURE: set(),
     }
 
     uid = models.CharField(max_length=12, unique=True, default=new_sample_uid, editable=False)
