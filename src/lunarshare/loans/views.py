@@ -218,7 +218,8 @@ def receive(request, pk):
     form = forms.ReceiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"])
+            services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"],
+                                  scanned=form.cleaned_data["scanned"])
         except DomainError as error:
             _refused(request, error)
         else:

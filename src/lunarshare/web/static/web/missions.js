@@ -9,9 +9,10 @@
     A16: "#000000", A17: "#F0E442", L16: "#882255", L20: "#44AA99", L24: "#999933",
   };
   // A marker per mission too, so no reader depends on colour alone (Chart.js point styles).
+  // Filled shapes only: a stroke-only marker (cross, star) would show the outline, not the colour.
   const MARKERS = {
-    CE5: "circle", CE6: "rectRot", A11: "triangle", A12: "rect", A14: "star", A15: "crossRot",
-    A16: "rectRounded", A17: "triangle", L16: "cross", L20: "circle", L24: "rect",
+    CE5: "circle", CE6: "rectRot", A11: "triangle", A12: "rect", A14: "rectRot", A15: "triangle",
+    A16: "rectRounded", A17: "circle", L16: "rect", L20: "triangle", L24: "rectRot",
   };
   function missionMarker(code) { return MARKERS[code] || "circle"; }
   function missionColour(code) {
