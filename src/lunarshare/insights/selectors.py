@@ -32,7 +32,7 @@ from collections import defaultdict
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, DateField, F, Min, Q, Sum
+from django.db.models import Count, DateField, Min, Q, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
