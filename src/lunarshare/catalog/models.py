@@ -152,9 +152,8 @@ class Sample(models.Model):
     Status = SampleStatus
 
     TRANSITIONS = {
-        # → LITERATURE only for a record of 0 µg (``sample_change_status`` checks it).
         SampleStatus.AVAILABLE: {SampleStatus.RESERVED, SampleStatus.ON_LOAN, SampleStatus.CONSUMED,
-                                 SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.LITERATURE},
+                                 SampleStatus.LOST, SampleStatus.DEACCESSIONED},
         SampleStatus.RESERVED: {SampleStatus.AVAILABLE, SampleStatus.ON_LOAN, SampleStatus.LOST,
                                 SampleStatus.CONSUMED},
         SampleStatus.ON_LOAN: {SampleStatus.AVAILABLE, SampleStatus.RESERVED, SampleStatus.CONSUMED,
@@ -163,7 +162,7 @@ class Sample(models.Model):
         SampleStatus.LOST: {SampleStatus.AVAILABLE},
         SampleStatus.CONSUMED: set(),
         SampleStatus.DEACCESSIONED: set(),
-        SampleStatus.LITERATURE: set(),
+        SampleStatus.LITERATURE: set(),  # set at registration only (``sample_register(literature_record=True)``)
     }
 
     uid = models.CharField(max_length=12, unique=True, default=new_sample_uid, editable=False)

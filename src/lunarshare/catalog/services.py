@@ -148,7 +148,7 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
         CustodyEvent.objects.create(sample=sample, kind=CustodyEvent.Kind.REGISTERED, to_location=location, actor=actor)
         audit.record(actor=actor, verb="sample.registered", obj=sample,
                      data={"mission": mission.code, "mass_ug": mass_ug, "type": type, "category": category,
-                           "status": status})
+                           **({"status": status} if literature_record else {})})
     return sample
 
 
@@ -286,9 +286,6 @@ def sample_change_status(*, actor, sample: Sample, status: str, reason: str = ""
     _check_choice(status, SampleStatus, _("status"))
     with transaction.atomic():
         sample = _lock(sample)
-        if status == SampleStatus.LITERATURE and sample.mass_ug:
-            raise SampleError(_("%(sample)s holds material; only a record of 0 µg can be a literature reference.")
-                              % {"sample": sample.identifier})
         old = _set_status(sample, status)
         if old != status:
             audit.record(actor=actor, verb="sample.status_changed", obj=sample,

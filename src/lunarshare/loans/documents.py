@@ -146,6 +146,23 @@ def _values(loan) -> dict[str, str]:
     }
 
 
+def form_label(code: str, *, bilingual: bool = False) -> str:
+    """An item's form in words ("Rock chip", or "Rock chip / 岩屑" for the bilingual PDFs)."""
+    from django.utils import translation
+
+    from lunarshare.programs.models import SampleForm
+
+    if code not in SampleForm.values:
+        return code or "—"
+    if not bilingual:
+        return str(SampleForm(code).label)
+    with translation.override("en"):
+        english = str(SampleForm(code).label)
+    with translation.override("zh-hans"):
+        chinese = str(SampleForm(code).label)
+    return english if english == chinese else f"{english} / {chinese}"
+
+
 def _items_table(loan, styles):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -156,7 +173,7 @@ def _items_table(loan, styles):
         rows.append([
             str(n),
             Paragraph(escape(item.sample.identifier if item.sample_id else (item.description or "—")), styles["cell"]),
-            Paragraph(escape(item.form or "—"), styles["cell"]),
+            Paragraph(escape(form_label(item.form, bilingual=True)), styles["cell"]),
             format_mass(item.approved_mass_ug), format_mass(item.mass_ug) if item.mass_ug else "—",
             format_mass(item.destructive_allowance_ug),
         ])

@@ -18,7 +18,7 @@ from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 from lunarshare.mass import format_mass, parse_mass
 
 from . import forms, rules, services
-from .documents import label_text, qr_svg, render_certificate
+from .documents import form_label, label_text, qr_svg, render_certificate
 from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
     incident_get_for_user,
@@ -207,7 +207,8 @@ def labels(request, pk):
     loan = _loan(request, pk)
     layout = request.GET.get("layout") if request.GET.get("layout") in LABEL_LAYOUTS else "a4"
     items = loan.items.select_related("sample").exclude(sample=None).order_by("id")[:2000]
-    labels = [{"item": item, "qr": qr_svg(label_text(item.sample, request))} for item in items]
+    labels = [{"item": item, "form": form_label(item.form) if item.form else "",
+               "qr": qr_svg(label_text(item.sample, request))} for item in items]
     return render(request, "loans/labels.html", {"loan": loan, "labels": labels, "layout": layout,
                                                  "layouts": LABEL_LAYOUTS.items()})
 

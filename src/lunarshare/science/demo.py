@@ -24,7 +24,7 @@ from django.conf import settings
 
 from lunarshare.accounts.models import Role, User
 from lunarshare.catalog.models import Mission, Sample, SampleType
-from lunarshare.catalog.services import sample_change_status, sample_register
+from lunarshare.catalog.services import sample_register
 
 from . import csv_format, selectors, services
 from .models import Dataset, DatasetStatus
@@ -89,10 +89,6 @@ def _ensure_sample(row: dict, actor, stdout) -> str | None:
     identifier = name if is_code else _literature_identifier(name, mission.code)
     existing = Sample.objects.filter(identifier=identifier).first()
     if existing:
-        if not is_code and existing.status == Sample.Status.AVAILABLE and existing.mass_ug == 0:
-            # a record registered before literature references had their own status
-            sample_change_status(actor=actor, sample=existing, status=Sample.Status.LITERATURE,
-                                 reason="literature record, not material held by the agency")
         return identifier
     kind = SampleType.REGOLITH if "soil" in (row["sample_kind"] + row["rock_type"]).lower() else SampleType.BASALT
     if is_code:

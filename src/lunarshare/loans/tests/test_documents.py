@@ -44,6 +44,7 @@ def test_the_agreement_text_extracts_in_both_languages(loan):
                      "Transport costs in both directions are paid by the Borrower."):
         assert expected in text, expected
     assert "■" not in text and "The borrower, both ways" not in text
+    assert "Powder / 粉末" in text and "powder" not in text.split("Schedule of items")[1]  # forms in words
 
 
 def test_the_agency_paying_transport_reads_as_a_sentence(people):

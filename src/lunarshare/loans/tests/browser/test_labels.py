@@ -52,6 +52,7 @@ def test_each_print_layout_keeps_the_code_whole(page, people, layout, label_mm):
         assert qr["x"] >= label["x"] and qr["x"] + qr["width"] <= label["x"] + label["width"]
         assert qr["y"] >= label["y"] and qr["y"] + qr["height"] <= label["y"] + label["height"]
         identifier = labels.nth(n).get_attribute("data-identifier")
+        assert "Powder" in labels.nth(n).inner_text()  # the form in words, not its code
         assert decode(labels.nth(n).locator("svg.qr").screenshot())[0].startswith(identifier + "\n")
     pdf = page.pdf(prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
