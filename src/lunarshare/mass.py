@@ -5,7 +5,7 @@ Parsing goes through :class:`decimal.Decimal`, never float, so "12.345 mg" is ex
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -61,6 +61,26 @@ def format_mass(mass_ug: int | None) -> str:
     else:
         amount, unit = Decimal(value), "µg"
     # Exact decimal with no trailing zeros ("157.6", "1731"), then localised digit grouping.
+    text = f"{amount:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{sign}{number_format(Decimal(text), force_grouping=True)} {unit}"
+
+
+def format_mass_brief(mass_ug: int | None, significant: int = 4) -> str:
+    """Tables and charts: the unit of ``format_mass`` with ``significant`` digits, never fewer
+    than whole units ("382,931 g", "1,731 g", "99.51 g", "1.31 g", "64 mg"), so a figure fits
+    its cell and is read at a glance. The exact µg stay in the data (API, CSV)."""
+    if mass_ug is None:
+        return "—"
+    sign = "-" if mass_ug < 0 else ""
+    value = abs(int(mass_ug))
+    if value == 0:
+        return "0"
+    factor, unit = (UG_PER_G, "g") if value >= UG_PER_G else (UG_PER_MG, "mg") if value >= UG_PER_MG else (1, "µg")
+    amount = Decimal(value) / factor
+    decimals = max(0, significant - len(str(int(amount))))
+    amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
     text = f"{amount:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

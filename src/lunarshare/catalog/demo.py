@@ -190,8 +190,31 @@ def _row(identifier, mission, parent, type_, category, mass_mg, description, loc
             "mass_mg": str(mass_mg), "description": description, "location": location}
 
 
+# What a published Chang'e sample is, by the words of change_samples.csv's ``material`` column.
+MATERIAL_TYPES = (("basalt", "basalt"), ("breccia", "breccia"), ("glass", "glass"))
+
+
+def published_types(path: Path | None = None) -> dict[str, str]:
+    """``{sample code: type}`` for the Chang'e samples the shared data describes (e.g.
+    ``CE5C0000YJYX048``: "basalt clast" → basalt), so the demo types them as published."""
+    path = path or Path(settings.SHARED_DATA_DIR) / "change_samples.csv"
+    if not path.exists():
+        return {}
+    types = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            material = (row.get("material") or "").lower()
+            for word, type_ in MATERIAL_TYPES:
+                if word in material:
+                    types[row["sample_code"].strip()] = type_
+                    break
+    return types
+
+
 def change_rows() -> list[dict]:
-    """Chang'e-5/6 lots and prepared samples, parents first. Lot masses add up to the returned mass."""
+    """Chang'e-5/6 lots and prepared samples, parents first. Lot masses add up to the returned mass.
+
+    Samples the shared data describes take their type from it (``published_types``)."""
     R2C1, R2C2, PREP, CE6BOX = ("NAOC-LSL-R2-N01-C01", "NAOC-LSL-R2-N01-C02", "NAOC-LSL-R2-N02-C01",
                                 "NAOC-LSL-R2-N02-C02")
     rows = []
@@ -233,7 +256,7 @@ def change_rows() -> list[dict]:
                      "Basalt clast, 17.6 mg: real code and mass as in Boschi et al. 2023, JGR Planets, doi:10.1029/2022JE007627",
                      PREP))
     for n, mg in enumerate(["12.5", "21.0", "9.8", "15.3", "30.2"], start=40):
-        rows.append(_row(f"CE5C0000YJYX{n:03d}", "CE5", "CE5C0000", "rock_chip", "research", mg,
+        rows.append(_row(f"CE5C0000YJYX{n:03d}", "CE5", "CE5C0000", "basalt", "research", mg,
                          f"Basalt clast — {DEMO}", PREP))
     rows.append(_row("CE5Z0400YJFM001", "CE5", "CE5Z0400", "powder", "research", 10_000, f"Drilled powder lot — {DEMO}", PREP))
     for n, mg in enumerate([30, 50, 80, 100, 150, 200, 60, 40], start=1):
@@ -266,6 +289,9 @@ def change_rows() -> list[dict]:
     for n, mg in enumerate([250, 500, 1000], start=9001):
         rows.append(_row(f"70017,{n}", "A17", "70017", "rock_chip", "research", mg,
                          f"Chip of 70017 — {DEMO}: not a real NASA split", ""))
+    published = published_types()
+    for row in rows:
+        row["type"] = published.get(row["identifier"], row["type"])
     return rows
 
 

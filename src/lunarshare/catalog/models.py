@@ -137,6 +137,9 @@ class SampleStatus(models.TextChoices):
     CONSUMED = "consumed", _("Consumed")
     LOST = "lost", _("Lost")
     DEACCESSIONED = "deaccessioned", _("Deaccessioned")
+    # A record of material described in the literature (an aggregate of several clasts, a sample
+    # this collection does not hold): it has no mass here and is never available to lend.
+    LITERATURE = "literature", _("Literature reference")
 
 
 class Sample(models.Model):
@@ -168,6 +171,7 @@ class Sample(models.Model):
         SampleStatus.LOST: {SampleStatus.AVAILABLE},
         SampleStatus.CONSUMED: set(),
         SampleStatus.DEACCESSIONED: set(),
+        SampleStatus.LITERATURE: set(),  # set at registration only (``sample_register(literature_record=True)``)
     }
 
     uid = models.CharField(max_length=12, unique=True, default=new_sample_uid, editable=False)

@@ -121,13 +121,20 @@ def _set_status(sample: Sample, status: str) -> str:
 
 def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass_ug: int,
                     category: str = SampleCategory.RESEARCH, description: str = "",
-                    location: StorageLocation | None = None, metadata: dict | None = None) -> Sample:
-    """Register a root sample (a generic, a Chang'e lot) with its initial mass."""
+                    location: StorageLocation | None = None, metadata: dict | None = None,
+                    literature_record: bool = False) -> Sample:
+    """Register a root sample (a generic, a Chang'e lot) with its initial mass.
+
+    ``literature_record`` registers a record of material known from the literature only (0 µg,
+    status "Literature reference"): it can be cited by data but is never available."""
     require(actor, "catalog.manage_samples", message=_("Only curators may change samples."))
     identifier = validate_identifier(identifier)
     _check_choice(type, SampleType, _("sample type"))
     _check_choice(category, SampleCategory, _("category"))
     _check_mass(mass_ug, allow_zero=True)
+    if literature_record and mass_ug:
+        raise SampleError(_("A literature reference holds no material: its mass must be 0."))
+    status = SampleStatus.LITERATURE if literature_record else SampleStatus.AVAILABLE
     if Sample.objects.filter(identifier=identifier).exists():
         raise ConflictError(_("A sample %(identifier)s already exists.") % {"identifier": identifier})
     with transaction.atomic():
@@ -136,7 +143,7 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
                 sample = Sample.objects.create(
                     identifier=identifier, mission=mission, generic=identifier, type=type, category=category,
                     description=description, initial_mass_ug=mass_ug, mass_ug=mass_ug, location=location,
-                    metadata=metadata or {},
+                    metadata=metadata or {}, status=status,
                 )
         except IntegrityError:
             raise ConflictError(_("A sample %(identifier)s already exists.") % {"identifier": identifier}) from None
@@ -144,7 +151,7 @@ def sample_register(*, actor, identifier: str, mission: Mission, type: str, mass
         CustodyEvent.objects.create(sample=sample, kind=CustodyEvent.Kind.REGISTERED, to_location=location, actor=actor)
         audit.record(actor=actor, verb="sample.registered", obj=sample,
                      data={"mission": mission.code, "mass_ug": mass_ug, "type": type, "category": category,
-                           "ledger": ledger_facts(entry)})
+                           "ledger": ledger_facts(entry), **({"status": status} if literature_record else {})})
     return sample
 
 

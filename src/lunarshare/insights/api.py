@@ -20,6 +20,7 @@ class StatisticsOutput(serializers.Serializer):
         lent_ug = serializers.IntegerField()
         loans = serializers.IntegerField()
         countries = serializers.IntegerField()
+        institutions = serializers.IntegerField()
         datasets = serializers.IntegerField()
         measurements = serializers.IntegerField()
 
@@ -30,11 +31,13 @@ class StatisticsOutput(serializers.Serializer):
         registered_ug = serializers.IntegerField()
         held_ug = serializers.IntegerField()
         on_loan_ug = serializers.IntegerField()
+        unannounced_ug = serializers.IntegerField()
         lent_ug = serializers.IntegerField()
         returned_ug = serializers.IntegerField()
         consumed_ug = serializers.IntegerField()
         lost_ug = serializers.IntegerField()
         given_ug = serializers.IntegerField()
+        other_ug = serializers.IntegerField()
 
     class CountryLoans(serializers.Serializer):
         country = serializers.CharField()

@@ -32,7 +32,7 @@ from collections import defaultdict
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, DateField, F, Min, Q, Sum
+from django.db.models import Count, DateField, Min, Q, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -42,7 +42,7 @@ from lunarshare.audit.models import ChainHead
 from lunarshare.catalog.models import LedgerEntry, Mission, Sample, SampleStatus
 from lunarshare.language import pick
 
-CACHE_PREFIX = "insights:statistics:v1"
+CACHE_PREFIX = "insights:statistics:v2"
 STATISTICS_CACHE_SECONDS = 6 * 60 * 60
 # Longer than the slowest recomputation measured (1.3 s at 1 M samples, bench/insights.py).
 COMPUTE_LOCK_SECONDS = 60
@@ -86,49 +86,85 @@ def _missions() -> list[Mission]:
 
 # --- 1. mass by mission ----------------------------------------------------------------------
 
-def mass_by_mission() -> list[dict]:
-    """Per mission (µg): ``registered`` (entered the catalogue), ``held`` (in the agency's store now),
-    ``on_loan`` (with borrowers now), ``lent`` (ever shipped), ``returned`` (weighed back in),
-    ``consumed``, ``lost``, ``given`` (gifts and transfers out of the collection).
+# Ledger kinds that take material out of the collection, each shown in its own column.
+OUTFLOW_KINDS = {"consumption": "consumed_ug", "loss": "lost_ug", "transfer_out": "given_ug"}
+# Figures that add up, per mission (docs/statistics.md defines each one):
+#   registered = held + on_loan + unannounced + consumed + lost + given + other
+BALANCE = ("held_ug", "on_loan_ug", "unannounced_ug", "consumed_ug", "lost_ug", "given_ug", "other_ug")
 
-    ``registered`` is the initial mass of the root samples: registration is the only ledger
-    entry a root opens with (``catalog.selectors.ledger_breaks`` checks that), and reading it
-    from the sample rows spares joining the whole ledger to the samples.
+
+def _active_item_q(LoanItemStatus) -> Q:
+    return Q(status__in=[LoanItemStatus.ALLOCATED, LoanItemStatus.SHIPPED, LoanItemStatus.WITH_BORROWER])
+
+
+def _unannounced_item_q(LoanItemStatus) -> Q:
+    """Reserved for a loan, or lent under a loan the public may not see yet (one aggregate, no detail)."""
+    out = Q(status__in=[LoanItemStatus.SHIPPED, LoanItemStatus.WITH_BORROWER])
+    return Q(status=LoanItemStatus.ALLOCATED) | (out & ~public_loans_q("loan__"))
+
+
+def mass_by_mission() -> list[dict]:
+    """Per mission (µg), figures that add up exactly (see ``BALANCE`` and docs/statistics.md).
+
+    Every sample's current mass lies in exactly one of ``held_ug`` (the agency's store),
+    ``on_loan_ug`` (with borrowers of public loans, or lent outside any loan, such as a museum
+    display), ``unannounced_ug`` (reserved for loans, or lent under loans the public may not
+    see yet) and, for retired samples (lost, consumed, deaccessioned) with mass left on their
+    record, ``other_ug``. What left the collection comes from the ledger: ``consumed_ug``,
+    ``lost_ug``, ``given_ug``; ``other_ug`` also carries the net of reweigh and return
+    adjustments. ``registered_ug`` is the sum of the registration entries. Because a sample's
+    mass is the sum of its ledger entries (and splits net to zero), registered equals the sum
+    of the balance columns exactly. ``lent_ug`` (ever shipped under public loans) and
+    ``returned_ug`` (weighed back in) are history, not part of the balance.
     """
     _, LoanItem, LoanItemStatus, _ = _loan_models()
-    outflows = defaultdict(dict)
-    for row in (LedgerEntry.objects.filter(kind__in=[LedgerEntry.Kind.CONSUMPTION, LedgerEntry.Kind.LOSS,
-                                                      LedgerEntry.Kind.TRANSFER_OUT])
-                .values("sample__mission_id", "kind").order_by().annotate(total=Sum("delta_ug"))):
-        outflows[row["sample__mission_id"]][row["kind"]] = row["total"] or 0
-    present = ~Q(status__in=[SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED])
+    ledger = defaultdict(dict)
+    for row in (LedgerEntry.objects.values("sample__mission_id", "kind").order_by()
+                .annotate(total=Sum("delta_ug"))):
+        ledger[row["sample__mission_id"]][row["kind"]] = row["total"] or 0
+    retired = Q(status__in=[SampleStatus.LOST, SampleStatus.DEACCESSIONED, SampleStatus.CONSUMED])
+    present = ~retired
     store = {row["mission_id"]: row for row in (
         Sample.objects.values("mission_id").order_by()
-        .annotate(registered=Coalesce(Sum("initial_mass_ug", filter=Q(parent__isnull=True)), 0),
-                  held=Coalesce(Sum("mass_ug", filter=present & Q(holder_institution__isnull=True)), 0),
-                  samples=Count("id", filter=present)))}
-    loans = {row["sample__mission_id"]: row for row in (
+        .annotate(total=Coalesce(Sum("mass_ug"), 0), samples=Count("id", filter=present)))}
+    on_active_item = LoanItem.objects.filter(_active_item_q(LoanItemStatus), sample__isnull=False).values("sample_id")
+    outside = {row["mission_id"]: row for row in (
+        Sample.objects.exclude(pk__in=on_active_item).values("mission_id").order_by()
+        .annotate(elsewhere=Coalesce(Sum("mass_ug", filter=present & (Q(status=SampleStatus.ON_LOAN)
+                                                                        | Q(holder_institution__isnull=False))), 0),
+                  retired=Coalesce(Sum("mass_ug", filter=retired), 0))
+        .filter(Q(status=SampleStatus.ON_LOAN) | Q(holder_institution__isnull=False) | retired))}
+    items = {row["sample__mission_id"]: row for row in (
+        LoanItem.objects.filter(_active_item_q(LoanItemStatus), sample__isnull=False)
+        .values("sample__mission_id").order_by()
+        .annotate(unannounced=Coalesce(Sum("sample__mass_ug", filter=_unannounced_item_q(LoanItemStatus)), 0),
+                  public=Coalesce(Sum("sample__mass_ug", filter=~_unannounced_item_q(LoanItemStatus)), 0)))}
+    history = {row["sample__mission_id"]: row for row in (
         LoanItem.objects.filter(public_loans_q("loan__"), status__in=_lent_item_statuses(), sample__isnull=False)
         .values("sample__mission_id").order_by()
         .annotate(lent=Coalesce(Sum("mass_ug"), 0),
-                  returned=Coalesce(Sum("returned_mass_ug", filter=Q(status=LoanItemStatus.RETURNED)), 0),
-                  on_loan=Coalesce(Sum(F("mass_ug") - F("consumed_ug"),
-                                       filter=Q(status__in=[LoanItemStatus.SHIPPED, LoanItemStatus.WITH_BORROWER])), 0)))}
+                  returned=Coalesce(Sum("returned_mass_ug", filter=Q(status=LoanItemStatus.RETURNED)), 0)))}
     rows = []
     for mission in _missions():
-        kinds, held, lent = outflows.get(mission.pk, {}), store.get(mission.pk, {}), loans.get(mission.pk, {})
+        kinds, stock = ledger.get(mission.pk, {}), store.get(mission.pk, {})
+        out, active, past = outside.get(mission.pk, {}), items.get(mission.pk, {}), history.get(mission.pk, {})
+        on_loan = active.get("public", 0) + out.get("elsewhere", 0)
+        unannounced = active.get("unannounced", 0)
         row = {
             "mission": mission.code, "name": mission.name,
-            "samples": held.get("samples", 0),
-            "registered_ug": held.get("registered", 0),
-            "held_ug": held.get("held", 0),
-            "on_loan_ug": lent.get("on_loan", 0),
-            "lent_ug": lent.get("lent", 0),
-            "returned_ug": lent.get("returned", 0),
-            "consumed_ug": -kinds.get(LedgerEntry.Kind.CONSUMPTION, 0),
-            "lost_ug": -kinds.get(LedgerEntry.Kind.LOSS, 0),
-            "given_ug": -kinds.get(LedgerEntry.Kind.TRANSFER_OUT, 0),
+            "samples": stock.get("samples", 0),
+            "registered_ug": kinds.get(LedgerEntry.Kind.REGISTER, 0),
+            "held_ug": stock.get("total", 0) - on_loan - unannounced - out.get("retired", 0),
+            "on_loan_ug": on_loan,
+            "unannounced_ug": unannounced,
+            "lent_ug": past.get("lent", 0),
+            "returned_ug": past.get("returned", 0),
         }
+        for kind, key in OUTFLOW_KINDS.items():
+            row[key] = -kinds.get(kind, 0)
+        # everything else the ledger did (reweighing, returns; splits net to zero), plus retired samples' remainders
+        adjustments = sum(v for k, v in kinds.items() if k not in OUTFLOW_KINDS and k != LedgerEntry.Kind.REGISTER)
+        row["other_ug"] = out.get("retired", 0) - adjustments
         if any(v for k, v in row.items() if k.endswith("_ug") or k == "samples"):
             rows.append(row)
     return rows
@@ -189,8 +225,10 @@ def applications_per_round() -> list[dict]:
         .annotate(submitted=Count("id"), approved=Count("id", filter=Q(status=S.APPROVED)),
                   reduced=Count("id", filter=Q(status=S.REDUCED)), rejected=Count("id", filter=Q(status=S.REJECTED)),
                   withdrawn=Count("id", filter=Q(status=S.WITHDRAWN)),
-                  institutions=Count("institution", distinct=True),
-                  countries=Count("institution__country", distinct=True)))}
+                  # as the published results count them: institutions (and their countries) awarded material
+                  institutions=Count("institution", distinct=True, filter=Q(status__in=[S.APPROVED, S.REDUCED])),
+                  countries=Count("institution__country", distinct=True,
+                                  filter=Q(status__in=[S.APPROVED, S.REDUCED]))))}
     masses = {row["application__round_id"]: row for row in (
         ApplicationItem.objects.filter(application__round_id__in=ids, application__status__in=decided)
         .values("application__round_id").order_by()
@@ -215,19 +253,46 @@ def applications_per_round() -> list[dict]:
 
 # --- 4. reach over time ----------------------------------------------------------------------
 
-def reach_over_time() -> list[dict]:
-    """Per year: institutions and countries that received their first loan that year, and the
-    cumulative totals. A loan's year is its start date (else the day it was created)."""
+def reached_institutions() -> dict[int, tuple[str, object]]:
+    """Institutions the programme has reached: ``{institution id: (country, first date)}``.
+
+    The definition of published results (``programs.selectors.round_results``): an institution
+    is reached when an application of it is approved (in full or with less mass) in a round
+    whose results are published; its date is the day those results were published. Loans made
+    by hand, without an application, reach their borrower once public (shipped), dated by their
+    start. "Countries reached" are the countries of these institutions, so the statistics and
+    the announced results count alike.
+    """
+    from lunarshare.programs.models import APPROVED_STATUSES, Application, RoundStatus
+
     Loan, *_ = _loan_models()
-    firsts = (Loan.objects.filter(public_loans_q()).values("borrower_institution_id", "borrower_institution__country")
-              .order_by().annotate(first=Min(Coalesce("start_date", Cast("created_at", DateField())))))
+    reached: dict[int, tuple[str, object]] = {}
+
+    def add(pk, country, first):
+        if pk not in reached or first < reached[pk][1]:
+            reached[pk] = (country, first)
+
+    for row in (Application.objects.filter(status__in=APPROVED_STATUSES, round__status=RoundStatus.PUBLISHED,
+                                           round__results_published_at__isnull=False)
+                .values("institution_id", "institution__country").order_by()
+                .annotate(first=Min(Cast("round__results_published_at", DateField())))):
+        add(row["institution_id"], row["institution__country"], row["first"])
+    for row in (Loan.objects.filter(public_loans_q(), application__isnull=True)
+                .values("borrower_institution_id", "borrower_institution__country").order_by()
+                .annotate(first=Min(Coalesce("start_date", Cast("created_at", DateField()))))):
+        add(row["borrower_institution_id"], row["borrower_institution__country"], row["first"])
+    return reached
+
+
+def reach_over_time(reached: dict | None = None) -> list[dict]:
+    """Per year: institutions and countries reached for the first time that year (see
+    ``reached_institutions``), and the cumulative totals."""
+    reached = reached_institutions() if reached is None else reached
     institution_year: dict[int, int] = {}
     country_year: dict[str, int] = {}
-    for row in firsts:
-        year = row["first"].year
-        institution_year[row["borrower_institution_id"]] = year
-        code = row["borrower_institution__country"]
-        country_year[code] = min(year, country_year.get(code, year))
+    for pk, (code, first) in reached.items():
+        institution_year[pk] = first.year
+        country_year[code] = min(first.year, country_year.get(code, first.year))
     years = sorted(set(institution_year.values()) | set(country_year.values()))
     rows, total_i, total_c = [], 0, 0
     for year in years:
@@ -270,13 +335,15 @@ def compute_statistics() -> dict:
     groups = loan_groups()
     by_country = loans_by_country(groups)
     science = public_science()
+    reached = reached_institutions()
     return {
         "totals": {
             "samples": sum(r["samples"] for r in mass),
             "held_ug": sum(r["held_ug"] for r in mass),
             "lent_ug": sum(r["lent_ug"] for r in mass),
             "loans": sum(r["loans"] for r in by_country),
-            "countries": len(by_country),
+            "countries": len({country for country, _first in reached.values()}),
+            "institutions": len(reached),
             "datasets": science["datasets"],
             "measurements": science["measurements"],
         },
@@ -284,7 +351,7 @@ def compute_statistics() -> dict:
         "loans_by_country": by_country,
         "loans_by_institution": loans_by_institution(groups),
         "applications_per_round": applications_per_round(),
-        "reach_over_time": reach_over_time(),
+        "reach_over_time": reach_over_time(reached),
         "publications_per_year": publications_per_year(),
         "science": science,
     }

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 TABLES = [
+    # registered = held + on loan + reserved/unannounced + consumed + lost + given + other (docs/statistics.md)
     ("mass-by-mission", _("Mass by mission"), "mass_by_mission", [
-        ("mission", _("Mission code"), "text"), ("name", _("Mission"), "text"), ("samples", _("Samples"), "int"),
+        ("name", _("Mission"), "text"), ("samples", _("Samples"), "int"),
         ("registered_ug", _("Registered"), "mass"), ("held_ug", _("Held in store"), "mass"),
-        ("on_loan_ug", _("On loan now"), "mass"), ("lent_ug", _("Lent (all loans)"), "mass"),
-        ("returned_ug", _("Returned"), "mass"), ("consumed_ug", _("Consumed"), "mass"), ("lost_ug", _("Lost"), "mass"),
-        ("given_ug", _("Given as gifts"), "mass"),
+        ("on_loan_ug", _("On loan now"), "mass"), ("unannounced_ug", _("Reserved or lent, not yet announced"), "mass"),
+        ("consumed_ug", _("Consumed"), "mass"), ("lost_ug", _("Lost"), "mass"),
+        ("given_ug", _("Given as gifts"), "mass"), ("other_ug", _("Other changes"), "mass"),
     ]),
     ("loans-by-country", _("Loans by country"), "loans_by_country", [
         ("country", _("Country code"), "text"), ("name", _("Country"), "text"), ("loans", _("Loans"), "int"),

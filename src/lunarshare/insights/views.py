@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from lunarshare.mass import format_mass
+from lunarshare.mass import format_mass_brief
 from lunarshare.permissions import public
 
 from . import selectors
@@ -21,7 +21,7 @@ def _cell(value, kind: str) -> str:
     if value is None:
         return "—"
     if kind == "mass":
-        return format_mass(value)
+        return format_mass_brief(value)
     if kind == "rate":
         return f"{number_format(value * 100, 1)} %"
     if kind == "int":
@@ -39,7 +39,7 @@ def dashboard(request):
             "slug": slug, "title": title, "columns": columns, "wide": len(columns) > 6,
             "rows": [[(_cell(row.get(c), kind), kind) for c, _h, kind in columns] for row in rows],
         })
-    totals = {key: (format_mass(value) if key.endswith("_ug") else number_format(value, force_grouping=True))
+    totals = {key: (format_mass_brief(value) if key.endswith("_ug") else number_format(value, force_grouping=True))
               for key, value in statistics["totals"].items()}
     return render(request, "insights/dashboard.html", {
         "statistics": statistics, "totals": totals, "computed_at": datetime.fromisoformat(statistics["computed_at"]), "tables": {t["slug"]: t for t in tables}, "labels": _chart_labels()})
@@ -49,7 +49,9 @@ def _chart_labels() -> dict:
     """Series names and axis titles for the charts, in the page's language."""
     return {
         "held": _("Held in store"), "on_loan": _("On loan now"), "returned": _("Returned"),
+        "unannounced": _("Reserved or lent, not yet announced"), "other": _("Other changes"),
         "consumed": _("Consumed"), "lost": _("Lost"), "given": _("Given as gifts"), "lent": _("Lent (all loans)"),
+        "share": _("Share of the registered mass (%)"),
         "grams": _("grams"), "mass_lent_g": _("Mass lent (g)"), "loans": _("Loans"),
         "submitted": _("Submitted"), "approved": _("Approved"), "reduced": _("Approved with reduced mass"),
         "rejected": _("Rejected"), "approval_rate": _("Approval rate (%)"), "applications": _("Applications"),

@@ -1,9 +1,11 @@
 """PDF documents of a loan (agreement, certificate) and the printable sample labels.
 
 PDFs are drawn with ReportLab: pure Python (no system libraries, no browser), long
-maintained, pinned in requirements.lock, and it carries the Adobe CID font ``STSong-Light``
-built in, so Chinese text renders without shipping any font file (PDF viewers supply the
-glyphs from their standard Asian font packs). QR codes on labels are drawn by segno (pure
+maintained, pinned in requirements.lock. Every PDF is set in one embedded font, "LunarShare
+Sans SC" (``fonts/``: a subset of Noto Sans CJK SC under the SIL Open Font License, made by
+``scripts/build_pdf_font.py``), which carries Latin and Chinese glyphs; ReportLab embeds the
+glyphs a document uses, so Chinese shows in every viewer, including those without Adobe's
+Asian font pack (Chromium, poppler, most phones). QR codes on labels are drawn by segno (pure
 Python, no dependencies) as inline SVG.
 
 The agreement text is a versioned template: ``AGREEMENT_TEMPLATES[version]`` is a list of
@@ -14,6 +16,7 @@ wording is a new version, never an edit of an old one.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -76,32 +79,48 @@ AGREEMENT_TEMPLATES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
 }
 
+# Who pays transport, as the phrase that completes "Transport costs in both directions are paid by ...".
+TRANSPORT_EN = {"borrower": "the Borrower", "agency": "the Agency"}
 TRANSPORT_ZH = {"borrower": "借用方", "agency": "出借方"}
 
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "LunarShareSansSC"
+FONT_BOLD = "LunarShareSansSC-Bold"
 
-def _fonts():
+
+def register_fonts() -> tuple[str, str]:
+    """Register the embedded font with ReportLab (once per process); returns (regular, bold) names."""
+    from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "Helvetica", "STSong-Light"
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "LunarShareSansSC-Regular.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "LunarShareSansSC-Bold.ttf")))
+        addMapping(FONT, 0, 0, FONT)
+        addMapping(FONT, 1, 0, FONT_BOLD)
+        addMapping(FONT, 0, 1, FONT)
+        addMapping(FONT, 1, 1, FONT_BOLD)
+    return FONT, FONT_BOLD
 
 
 def _styles():
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
-    latin, cjk = _fonts()
+    regular, bold = register_fonts()
     base = getSampleStyleSheet()
     return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontName="Helvetica-Bold", fontSize=16),
-        "title_zh": ParagraphStyle("tz", parent=base["Title"], fontName=cjk, fontSize=15),
-        "h": ParagraphStyle("h", parent=base["Heading3"], fontName="Helvetica-Bold", fontSize=11, spaceAfter=2),
-        "h_zh": ParagraphStyle("hz", parent=base["Heading3"], fontName=cjk, fontSize=11, spaceAfter=2),
-        "p": ParagraphStyle("p", parent=base["BodyText"], fontName=latin, fontSize=9.5, leading=12.5),
-        "p_zh": ParagraphStyle("pz", parent=base["BodyText"], fontName=cjk, fontSize=9.5, leading=13.5, wordWrap="CJK"),
-        "small": ParagraphStyle("s", parent=base["BodyText"], fontName=latin, fontSize=8, leading=10),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontName=cjk, fontSize=8.5, leading=11, wordWrap="CJK"),
+        "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=16, leading=20),
+        "title_zh": ParagraphStyle("tz", parent=base["Title"], fontName=bold, fontSize=15, leading=19),
+        "h": ParagraphStyle("h", parent=base["Heading3"], fontName=bold, fontSize=11, spaceAfter=2),
+        "h_zh": ParagraphStyle("hz", parent=base["Heading3"], fontName=bold, fontSize=11, spaceAfter=2),
+        "p": ParagraphStyle("p", parent=base["BodyText"], fontName=regular, fontSize=9.5, leading=12.5),
+        "p_zh": ParagraphStyle("pz", parent=base["BodyText"], fontName=regular, fontSize=9.5, leading=13.5,
+                               wordWrap="CJK"),
+        "small": ParagraphStyle("s", parent=base["BodyText"], fontName=regular, fontSize=8, leading=10,
+                                wordWrap="CJK"),
+        "cell": ParagraphStyle("c", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=11,
+                               wordWrap="CJK"),
     }
 
 
@@ -122,9 +141,26 @@ def _values(loan) -> dict[str, str]:
         "methods": methods,
         "start": loan.start_date.isoformat() if loan.start_date else "—",
         "due": loan.due_date.isoformat(),
-        "transport": loan.get_transport_paid_by_display(),
+        "transport": TRANSPORT_EN.get(loan.transport_paid_by, loan.transport_paid_by),
         "transport_zh": TRANSPORT_ZH.get(loan.transport_paid_by, loan.transport_paid_by),
     }
+
+
+def form_label(code: str, *, bilingual: bool = False) -> str:
+    """An item's form in words ("Rock chip", or "Rock chip / 岩屑" for the bilingual PDFs)."""
+    from django.utils import translation
+
+    from lunarshare.programs.models import SampleForm
+
+    if code not in SampleForm.values:
+        return code or "—"
+    if not bilingual:
+        return str(SampleForm(code).label)
+    with translation.override("en"):
+        english = str(SampleForm(code).label)
+    with translation.override("zh-hans"):
+        chinese = str(SampleForm(code).label)
+    return english if english == chinese else f"{english} / {chinese}"
 
 
 def _items_table(loan, styles):
@@ -137,7 +173,7 @@ def _items_table(loan, styles):
         rows.append([
             str(n),
             Paragraph(escape(item.sample.identifier if item.sample_id else (item.description or "—")), styles["cell"]),
-            Paragraph(escape(item.form or "—"), styles["cell"]),
+            Paragraph(escape(form_label(item.form, bilingual=True)), styles["cell"]),
             format_mass(item.approved_mass_ug), format_mass(item.mass_ug) if item.mass_ug else "—",
             format_mass(item.destructive_allowance_ug),
         ])
@@ -145,7 +181,7 @@ def _items_table(loan, styles):
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")),
-        ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
@@ -159,7 +195,9 @@ def _build(story_fn, title: str) -> bytes:
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=title, author="LunarShare", invariant=1)
+                            bottomMargin=16 * mm, title=title, author="LunarShare", invariant=1,
+                            # else the canvas starts in Helvetica, a font the PDF would need but not carry
+                            initialFontName=register_fonts()[0])
     doc.build(story_fn())
     return buffer.getvalue()
 
@@ -229,11 +267,23 @@ def render_certificate(loan) -> bytes:
     return _build(story, f"Loan certificate {loan}")
 
 
-def qr_svg(text: str, *, scale: int = 3) -> str:
-    """An inline SVG QR code of ``text`` (no XML declaration, ready to embed in HTML)."""
+def label_text(sample, request) -> str:
+    """What a label's QR code carries: the identifier, a line break, the absolute URL of its page.
+
+    A phone opens the URL; a USB scanner types both lines, and the receipt and return pages
+    read either line as the sample (see ``loans.services.scanned_identifiers``)."""
+    return f"{sample.identifier}\n{request.build_absolute_uri(sample.get_absolute_url())}"
+
+
+def qr_svg(text: str, *, scale: int = 4) -> str:
+    """An inline SVG QR code of ``text`` with its four-module quiet zone (no XML declaration).
+
+    The SVG keeps its viewBox and drops fixed pixel sizes, so CSS sets the printed size
+    (30 mm on the label pages) and the code is never squeezed."""
     import segno
 
     buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, nl=False,
-                                     title=text)
+    segno.make(text, error="m", micro=False).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False,
+                                                  svgns=True, nl=False, title=text, omitsize=True,
+                                                  svgclass="qr", light="#fff")
     return buffer.getvalue().decode("utf-8")

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lunarshare.errors import ValidationFailed
+
 from .models import Incident, Shipment
 
 
@@ -26,8 +28,23 @@ class ShipForm(forms.Form):
     handed_over_to = forms.CharField(label=_("Handed over to"), max_length=200)
 
 
+SCANNER_ATTRS = {"rows": 6, "spellcheck": "false", "autocapitalize": "off", "autocomplete": "off",
+                 "class": "scanner-input"}
+
+
 class ReceiveForm(forms.Form):
+    scanned = forms.CharField(
+        label=_("Scanned identifiers (optional): scan each label with a barcode scanner, or type one identifier per line"),
+        required=False, widget=forms.Textarea(attrs=SCANNER_ATTRS))
     condition_report = forms.CharField(label=_("Your condition report on receipt"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_scanned(self):
+        from .services import scanned_identifiers
+
+        try:
+            return scanned_identifiers(self.cleaned_data["scanned"])
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from None
 
 
 class UseForm(forms.Form):
@@ -48,7 +65,7 @@ class UseForm(forms.Form):
 class ReturnForm(forms.Form):
     lines = forms.CharField(
         label=_("Returned items: one identifier and its reweighed mass per line (mg unless a unit is given)"),
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocapitalize": "off"}))
+        widget=forms.Textarea(attrs={**SCANNER_ATTRS, "rows": 10}))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lunarshare.audit.services import events_for
@@ -18,7 +19,7 @@ from lunarshare.permissions import rule_required
 from lunarshare.web_errors import refused_to
 
 from . import forms, rules, services
-from .documents import qr_svg, render_certificate
+from .documents import form_label, label_text, qr_svg, render_certificate
 from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
     incident_get_for_user,
@@ -165,12 +166,19 @@ def ship(request, pk):
                                                "items": loan.items.select_related("sample").exclude(sample=None)[:500]})
 
 
+LABEL_LAYOUTS = {"a4": gettext_lazy("A4 sheet (2 × 7 labels, 99 × 38 mm)"), "roll": gettext_lazy("Label roll, 62 mm wide")}
+
+
 @rule_required("loans.ship")
 def labels(request, pk):
+    """Printable labels; the QR carries the identifier and, on its second line, the sample page's URL."""
     loan = loan_get_for_user(request.user, pk)
+    layout = request.GET.get("layout") if request.GET.get("layout") in LABEL_LAYOUTS else "a4"
     items = loan.items.select_related("sample").exclude(sample=None).order_by("id")[:2000]
-    labels = [{"item": item, "qr": qr_svg(item.sample.identifier)} for item in items]
-    return render(request, "loans/labels.html", {"loan": loan, "labels": labels})
+    labels = [{"item": item, "form": form_label(item.form) if item.form else "",
+               "qr": qr_svg(label_text(item.sample, request))} for item in items]
+    return render(request, "loans/labels.html", {"loan": loan, "labels": labels, "layout": layout,
+                                                 "layouts": LABEL_LAYOUTS.items()})
 
 
 @rule_required("loans.receive")
@@ -178,7 +186,8 @@ def receive(request, pk):
     loan = loan_get_for_user(request.user, pk)
     form = forms.ReceiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"])
+        services.loan_receive(actor=request.user, loan=loan, condition_report=form.cleaned_data["condition_report"],
+                              scanned=form.cleaned_data["scanned"])
         messages.success(request, _("Receipt confirmed. The material is now in your custody."))
         return redirect("loans:loan-detail", pk=loan.pk)
     return render(request, "loans/receive.html", {"loan": loan, "form": form,

@@ -278,7 +278,9 @@ def run_comparison(user, params):
     """Parse a query (``missions`` + ``property``, or ``property_x`` + ``property_y``) and run it.
     Shared by the API and the web page, so both show exactly the same numbers."""
     limit = query_int(params, "points_limit", selectors.DEFAULT_POINTS, min_value=0, max_value=9_999_999)
-    missions = selectors.parse_missions(params.get("missions", "")[:200])
+    # ``missions=A12,A15,CE5`` or ``missions=A12&missions=A15`` (what the page's form sends)
+    values = params.getlist("missions") if hasattr(params, "getlist") else [params.get("missions", "")]
+    missions = selectors.parse_missions(",".join(values)[:200])
     if params.get("property_x") or params.get("property_y"):
         if not (params.get("property_x") and params.get("property_y")):
             raise ValidationFailed(_("A scatter plot needs both property_x and property_y."))

@@ -102,6 +102,7 @@ def _ensure_sample(row: dict, actor, stdout) -> str | None:
         actor=actor, identifier=identifier, mission=mission, type=kind, mass_ug=0, description=description,
         metadata={"literature_record": not is_code, "published_name": name, "source": row["source"],
                   "sample_kind": row["sample_kind"], "registered_by": "science demo"},
+        literature_record=not is_code,
     )
     stdout.write(f"  registered {identifier} ({'literature record' if not is_code else 'mass unknown, 0'}) for {name}")
     return identifier

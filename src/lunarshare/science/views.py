@@ -221,6 +221,11 @@ def mission_watch(request, code: str):
 def _compare(request, *, points_limit: int | None = None):
     properties = selectors.available_properties(request.user)
     params = request.GET.copy()
+    # ``missions=A12,A15,CE5`` (the API's form) as well as one ``missions=`` per checkbox.
+    # Local until the shared list-parameter parser lands (authz area).
+    if "missions" in params:
+        params.setlist("missions", [code.strip() for value in params.getlist("missions")
+                                    for code in value.split(",") if code.strip()])
     if "missions" not in params and "property" not in params:
         params.setlist("missions", [m for m in DEFAULT_MISSIONS if Mission.objects.filter(code=m).exists()])
         params["property"] = "age" if any(p["property"] == "age" for p in properties) else (

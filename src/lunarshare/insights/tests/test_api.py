@@ -14,8 +14,8 @@ class TestStatisticsApi:
                              "loans_by_institution", "applications_per_round", "reach_over_time",
                              "publications_per_year", "science"}
         assert set(body["mass_by_mission"][0]) == {"mission", "name", "samples", "registered_ug", "held_ug",
-                                                   "on_loan_ug", "lent_ug", "returned_ug", "consumed_ug", "lost_ug",
-                                                   "given_ug"}
+                                                   "on_loan_ug", "unannounced_ug", "lent_ug", "returned_ug",
+                                                   "consumed_ug", "lost_ug", "given_ug", "other_ug"}
         assert all(isinstance(row["held_ug"], int) for row in body["mass_by_mission"])
         assert body["applications_per_round"][0]["approval_rate"] == 0.5
         assert body["science"]["measurements"] == 3
@@ -45,9 +45,9 @@ class TestDashboardPage:
         response = client.get("/en/statistics/mass-by-mission.csv")
         assert response["Content-Type"].startswith("text/csv")
         lines = response.content.decode("utf-8-sig").splitlines()
-        assert lines[0].startswith("Mission code,Mission,Samples,Registered (µg)")
-        a11 = next(line for line in lines if line.startswith("A11,"))
-        assert a11.split(",")[3:5] == ["5000000", "4850000"]
+        assert lines[0].startswith("Mission,Samples,Registered (µg),Held in store (µg)")
+        a11 = next(line for line in lines if line.startswith(f"{world.a11.name},"))
+        assert a11.split(",")[2:4] == ["5000000", "4850000"]
 
     def test_an_unknown_table_is_404(self, client, db):
         assert client.get("/en/statistics/secrets.csv").status_code == 404

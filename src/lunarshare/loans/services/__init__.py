@@ -2,7 +2,7 @@
 
 from .agreement import loan_cancel, loan_close, loan_create_from_application, loan_sign
 from .allocation import Pick, loan_allocate, loan_allocate_bulk
-from .common import return_tolerance_ug
+from .common import return_tolerance_ug, scanned_identifiers
 from .incidents import incident_investigate, incident_report, incident_resolve
 from .inventory import inventory_confirm
 from .reminders import loan_send_reminders
@@ -16,4 +16,5 @@ __all__ = [
     "incident_report", "incident_resolve", "inventory_confirm", "loan_allocate", "loan_allocate_bulk", "loan_cancel",
     "loan_close", "loan_extend", "loan_create_from_application", "loan_item_transfer", "loan_receive", "loan_recall", "loan_report_use",
     "loan_return", "loan_send_reminders", "loan_ship", "loan_sign", "parse_return_lines", "return_tolerance_ug",
+    "scanned_identifiers",
 ]

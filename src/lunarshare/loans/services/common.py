@@ -98,3 +98,27 @@ def check_mass(value, what: str, *, allow_zero: bool = False) -> int:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def scanned_identifiers(text: str) -> list[str]:
+    """Identifiers typed by a USB barcode scanner (or by hand): one per line, in order, once each.
+
+    A scanner types what a code holds and then Enter. A sample label's QR code holds two lines,
+    the identifier and the URL of the sample's page (``loans.documents.label_text``); a line
+    that is such a URL counts as its identifier, so a label scanned whole is read once."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    found: list[str] = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if "://" in line:
+            match = re.search(r"/samples/([^/]+)/?$", urlsplit(line).path)
+            if match is None:
+                raise ValidationFailed(_("“%(line)s” is not the address of a sample page.") % {"line": line[:120]})
+            line = unquote(match.group(1))
+        if line not in found:
+            found.append(line)
+    return found

@@ -45,31 +45,58 @@ def parse_return_lines(text: str) -> list[ReturnLine]:
 
     The mass may carry a unit (``12.5 mg``, ``300 µg``, ``1.2 g``); a bare number is in mg.
     Separators may be spaces, tabs, commas-with-space or semicolons (Apollo identifiers
-    contain a comma, so ``10084,12 3.5 mg`` keeps its comma).
+    contain a comma, so ``10084,12 3.5 mg`` keeps its comma). A USB barcode scanner types the
+    identifier (and, from a label's QR code, the sample page's URL, read as the same sample)
+    and Enter: the mass typed on the next line belongs to it.
     """
     import re
 
     from lunarshare.mass import parse_mass
 
+    from .common import scanned_identifiers
+
+    mass_pattern = r"([0-9]+(?:\.[0-9]+)?)\s*(µg|ug|mg|g)?"
+
+    def mass_of(number, amount, unit):
+        try:
+            return parse_mass(amount, unit or "mg", allow_zero=True)
+        except ValidationFailed as error:
+            raise ValidationFailed(_("Line %(n)s: %(error)s") % {"n": number, "error": error.message}) from None
+
     lines: list[ReturnLine] = []
+    pending: tuple[int, str] | None = None  # a scanned identifier waiting for its mass
     for number, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if "://" in line:
+            identifier = scanned_identifiers(line)[0]
+            if pending is None or pending[1] != identifier:
+                if pending is not None:
+                    break
+                pending = (number, identifier)
+            continue
+        if pending is not None and (match := re.fullmatch(mass_pattern, line)):
+            lines.append(ReturnLine(pending[1], mass_of(number, match.group(1), match.group(2))))
+            pending = None
+            continue
         parts = [p for p in re.split(r"[\s;\t]+|,\s+", line) if p]
         if len(parts) < 2:
-            raise ValidationFailed(_("Line %(n)s: give an identifier and the returned mass (“%(line)s”).")
-                                   % {"n": number, "line": line[:80]})
+            if pending is not None:
+                break
+            pending = (number, parts[0])
+            continue
+        if pending is not None:
+            break
         identifier, amount = parts[0], parts[1]
         unit = parts[2] if len(parts) > 2 else "mg"
         match = re.fullmatch(r"([0-9.]+)\s*(µg|ug|mg|g)?", amount)
         if match and match.group(2):
             amount, unit = match.group(1), match.group(2)
-        try:
-            mass = parse_mass(amount, unit, allow_zero=True)
-        except ValidationFailed as error:
-            raise ValidationFailed(_("Line %(n)s: %(error)s") % {"n": number, "error": error.message}) from None
-        lines.append(ReturnLine(identifier, mass))
+        lines.append(ReturnLine(identifier, mass_of(number, amount, unit)))
+    if pending is not None:
+        raise ValidationFailed(_("Line %(n)s: give the reweighed mass of %(id)s (on its line or the next).")
+                               % {"n": pending[0], "id": pending[1]})
     if not lines:
         raise ValidationFailed(_("Enter at least one identifier and mass."))
     return lines

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,8 +68,12 @@ def loan_ship(*, actor, loan: Loan, courier: str, packaging: str, condition_repo
     return shipment
 
 
-def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
-    """The borrower confirms receipt with their own condition report; custody moves to them."""
+def loan_receive(*, actor, loan: Loan, condition_report: str, scanned: Sequence[str] | None = None) -> Loan:
+    """The borrower confirms receipt with their own condition report; custody moves to them.
+
+    ``scanned``: the identifiers read from the labels (barcode scanner or typed), if given; then
+    every shipped item must be among them and nothing else, or nothing changes and the error
+    names the unknown and the missing identifiers."""
     from lunarshare.catalog.bulk import samples_record_custody_bulk
 
     require(actor, "loans.receive", loan, message=_("Only the borrower's team may confirm receipt."))
@@ -75,7 +81,17 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
     with transaction.atomic():
         loan = lock_loan(loan)
         old = set_loan_status(loan, LoanStatus.IN_USE)
-        sample_ids = list(loan.items.filter(status=LoanItem.Status.SHIPPED).values_list("sample_id", flat=True))
+        shipped = dict(loan.items.filter(status=LoanItem.Status.SHIPPED).values_list("sample__identifier", "sample_id"))
+        if scanned:
+            unknown = [i for i in scanned if i not in shipped]
+            missing = sorted(set(shipped) - set(scanned))
+            if unknown:
+                raise ValidationFailed(_("Not in this shipment: %(ids)s.") % {"ids": ", ".join(unknown[:20])},
+                                       unknown=unknown[:100])
+            if missing:
+                raise ValidationFailed(_("Shipped but not scanned yet: %(ids)s.") % {"ids": ", ".join(missing[:20])},
+                                       missing=missing[:100])
+        sample_ids = list(shipped.values())
         samples_record_custody_bulk(actor=actor, sample_ids=sample_ids, kind=CustodyEvent.Kind.RECEIVED,
                                     holder_institution=loan.borrower_institution, holder_name=str(actor),
                                     note=condition_report[:500], reference=str(loan), obj=loan)
@@ -88,5 +104,6 @@ def loan_receive(*, actor, loan: Loan, condition_report: str) -> Loan:
         loan.save(update_fields=["status", "received_at"])
         audit.record(actor=actor, verb="loan.received", obj=loan, data={
             "old_status": old, "new_status": loan.status, "items": len(sample_ids), "condition_report": condition_report,
+            "scanned": len(scanned or ()),
         })
     return loan

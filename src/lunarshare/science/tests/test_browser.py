@@ -1,20 +1,5 @@
 """A visitor compares Apollo and Chang'e-5 ages: sees the chart and the table, downloads the CSV."""
 
-import pytest
-
-from lunarshare.science.services import dataset_release
-
-from .factories import basalts, make_dataset, upload
-
-
-@pytest.fixture
-def ages(people):
-    basalts()
-    dataset = make_dataset(people.curator, title="Basalt ages")
-    upload(people.curator, dataset, "12022,Ar-Ar age,3.18,Ga,0.04,2s,", "12063,Rb-Sr age,3.2,Ga,0.05,2s,",
-           "15016,Rb-Sr age,3.29,Ga,0.05,2s,", "CE5C0000YJYX048,Pb-Pb age,2040,Ma,22,2s,SIMS")
-    dataset_release(actor=people.curator, dataset=dataset)
-
 
 def test_a_visitor_compares_apollo_and_change5_ages_and_downloads_the_csv(page, ages):
     page.goto(f"{page.base_url}/en/compare/")

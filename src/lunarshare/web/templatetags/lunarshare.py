@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 
 from lunarshare.language import pick
-from lunarshare.mass import UG_PER_G, format_mass
+from lunarshare.mass import UG_PER_G, format_mass, format_mass_brief
 
 register = template.Library()
 
@@ -17,6 +17,12 @@ register = template.Library()
 def mass_filter(mass_ug):
     """``{{ sample.mass_ug|mass }}`` → "1,731 g", "157.6 mg", "40 µg" (digits grouped per language)."""
     return format_mass(mass_ug)
+
+
+@register.filter(name="mass_brief")
+def mass_brief_filter(mass_ug):
+    """Figures in tables and charts: four significant digits in g, mg or µg ("382,931 g", "99.51 g")."""
+    return format_mass_brief(mass_ug)
 
 
 @register.filter(name="mass_rounded")

@@ -53,3 +53,15 @@ class TestSampleRegister:
         with pytest.raises(ConflictError, match="already exists"):
             sample_register(actor=people.curator, identifier="10003", mission=MissionFactory(), type="basalt", mass_ug=2)
         assert Sample.objects.get().mass_ug == 1
+
+
+def test_a_literature_record_has_no_mass_and_is_never_available(people):
+    from lunarshare.catalog.services import SampleError
+
+    record = sample_register(actor=people.curator, identifier="CE5-LIT-BASALT-CLASTS", mission=MissionFactory(code="CE5"),
+                             type="basalt", mass_ug=0, literature_record=True)
+    assert record.status == "literature" and record.get_status_display() == "Literature reference"
+    assert last_event("sample.registered").data["status"] == "literature"
+    with pytest.raises(SampleError):
+        sample_register(actor=people.curator, identifier="CE5-LIT-X", mission=record.mission, type="basalt", mass_ug=5,
+                        literature_record=True)

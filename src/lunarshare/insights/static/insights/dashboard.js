@@ -20,16 +20,22 @@
     }
     const missionColours = (codes) => codes.map((c) => (M ? M.colour(c) : "#555"));
 
-    const mass = data.mass_by_mission;
-    const missionLabels = mass.map((r) => r.name);
-    const flows = [["held_ug", L.held], ["on_loan_ug", L.on_loan], ["returned_ug", L.returned],
-                   ["consumed_ug", L.consumed], ["lost_ug", L.lost], ["given_ug", L.given]];
+    // Where each mission's registered mass is now: one stacked bar per mission, one colour per
+    // figure (the legend's), as shares of the registered mass so small and large missions both read.
+    // Okabe-Ito colours (colour-blind safe), the same order as the table's columns.
+    const mass = data.mass_by_mission.filter((r) => r.registered_ug > 0);
+    const balance = [["held_ug", L.held, "#0072B2"], ["on_loan_ug", L.on_loan, "#E69F00"],
+                     ["unannounced_ug", L.unannounced, "#56B4E9"], ["consumed_ug", L.consumed, "#D55E00"],
+                     ["lost_ug", L.lost, "#000000"], ["given_ug", L.given, "#009E73"], ["other_ug", L.other, "#CC79A7"]];
     make("mass-by-mission", {
       type: "bar",
-      data: { labels: missionLabels, datasets: flows.map(([key, label], i) => ({
-        label: label, data: mass.map((r) => grams(r[key])), backgroundColor: i === 0 ? missionColours(mass.map((r) => r.mission)) : palette[i],
+      data: { labels: mass.map((r) => r.name), datasets: balance.map(([key, label, colour]) => ({
+        label: label, backgroundColor: colour, borderColor: "#ffffff", borderWidth: 1, grams: mass.map((r) => grams(r[key])),
+        data: mass.map((r) => Math.max(0, r[key]) / r.registered_ug * 100),
       })) },
-      options: { scales: { y: { type: "logarithmic", title: { display: true, text: L.grams } } } },
+      options: { indexAxis: "y", scales: { x: { stacked: true, min: 0, max: 100, title: { display: true, text: L.share } },
+                                           y: { stacked: true } },
+                 plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + c.dataset.grams[c.dataIndex].toLocaleString() + " g (" + c.parsed.x.toFixed(2) + " %)" } } } },
     });
 
     const byCountry = data.loans_by_country;

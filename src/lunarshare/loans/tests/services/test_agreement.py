@@ -117,11 +117,3 @@ class TestLoanCancelAndClose:
         loan.refresh_from_db()
         assert loan.status == Loan.Status.SIGNED
 
-
-def test_the_agreement_is_bilingual_with_the_built_in_chinese_font(people):
-    from lunarshare.loans.documents import render_certificate
-
-    loan = make_loan(people)
-    data = loan.agreement.file.read()
-    assert b"STSong-Light" in data and b"UniGB-UCS2-H" in data
-    assert render_certificate(loan).startswith(b"%PDF")

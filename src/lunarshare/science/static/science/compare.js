@@ -19,7 +19,7 @@
         const meta = chart.getDatasetMeta(index);
         if (meta.hidden) return;
         ctx.save();
-        ctx.strokeStyle = dataset.borderColor;
+        ctx.strokeStyle = dataset.errorBarColour || dataset.borderColor;
         ctx.lineWidth = 1.2;
         meta.data.forEach((element, i) => {
           const point = dataset.data[i];
@@ -59,6 +59,20 @@
     },
   };
 
+  // Each mission: its colour-blind-safe colour, its own marker, a dark outline; a mission with
+  // few points gets larger markers drawn on top, so a single point is never lost among hundreds.
+  function pointLook(mission) {
+    const few = mission.points.length <= 3;
+    return {
+      backgroundColor: colours.colourAlpha(mission.mission, few ? 1 : 0.8),
+      borderColor: "#1b1b1b", borderWidth: few ? 2 : 1,
+      pointStyle: colours.marker(mission.mission),
+      pointRadius: few ? 8 : 5, pointHoverRadius: few ? 10 : 7,
+      order: mission.points.length,  // the fewer points, the later drawn: on top
+      errorBarColour: colours.colour(mission.mission),
+    };
+  }
+
   function unitLabel(name, unit) { return unit ? name + " (" + unit + ")" : name + " (" + labels.none + ")"; }
 
   let config;
@@ -71,9 +85,7 @@
         x: p.value, y: row + (((i * 37) % 11) - 5) / 22, xErr: p.uncertainty || 0, sample: p.sample,
         sigma: p.uncertainty_type,
       })),
-      backgroundColor: colours.colourAlpha(mission.mission, 0.75),
-      borderColor: colours.colour(mission.mission),
-      pointRadius: 4, pointHoverRadius: 6,
+      ...pointLook(mission),
     }));
     config = {
       type: "scatter",
@@ -105,9 +117,7 @@
     const datasets = data.missions.filter((m) => m.count > 0).map((mission) => ({
       label: mission.name + " (n = " + mission.count + ")",
       data: mission.points.map((p) => ({ x: p.x, y: p.y, xErr: p.x_uncertainty || 0, yErr: p.y_uncertainty || 0, sample: p.sample })),
-      backgroundColor: colours.colourAlpha(mission.mission, 0.75),
-      borderColor: colours.colour(mission.mission),
-      pointRadius: 4, pointHoverRadius: 6,
+      ...pointLook(mission),
     }));
     config = {
       type: "scatter",
