@@ -78,3 +78,22 @@ def unread_notification_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def desk_items(user) -> list:
+    """Officer: affiliation requests waiting for a decision. (Role-grant requests, once they
+    exist, belong in this list too, under the same heading.)"""
+    from django.urls import reverse
+
+    from lunarshare.desk import DeskItem
+
+    from .models import Role
+
+    if not user.has_role(Role.OFFICER):
+        return []
+    url = reverse("accounts:officer-people")
+    return [DeskItem(Role.OFFICER, _("Affiliation and role requests"),
+                      f"{request.user} · {request.institution or request.proposed_name}", url,
+                      due=request.created_at.date())
+             for request in AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
+             .select_related("user", "institution").order_by("created_at")]

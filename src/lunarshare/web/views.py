@@ -4,6 +4,7 @@ reverses their URL names defensively, so the page stays up while an app is being
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -76,6 +77,32 @@ def _collection():
         mission.figures = row or {}
         missions.append(mission)
     return missions, statistics["totals"]
+
+
+ROLE_ORDER = ["applicant", "reviewer", "committee", "officer", "curator", "auditor"]
+
+
+@login_required
+def desk(request):
+    """The landing page after login: what this person has to do, grouped by role and kind,
+    each item linking to the page where it is done."""
+    from lunarshare.accounts.models import Role
+    from lunarshare.desk import desk_for
+
+    user = request.user
+    items = desk_for(user)
+    sections = []
+    for role in ROLE_ORDER:
+        if not user.has_role(role):
+            continue
+        groups: dict[str, list] = {}
+        for item in items:
+            if item.role == role:
+                groups.setdefault(str(item.kind), []).append(item)
+        sections.append({"role": role, "label": Role(role).label, "groups": list(groups.items()),
+                         "count": sum(len(g) for g in groups.values())})
+    return render(request, "web/desk.html", {"sections": sections, "total": len(items),
+                                             "no_role": not any(user.has_role(r) for r in ROLE_ORDER)})
 
 
 def home(request):
