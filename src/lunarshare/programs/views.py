@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lunarshare.accounts.models import Role
+from lunarshare.confirm import confirmation_page
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from . import forms, selectors, services
@@ -29,7 +31,7 @@ from .models import (
     RuleDocument,
     RuleVersion,
 )
-from .services._common import can_apply
+from .services._common import application_references, can_apply, name_list
 
 WOLF_RULE = {"countries": ["US"], "funders": ["NASA"],
              "reason": "US federal appropriations law (the Wolf Amendment) restricts NASA-funded bilateral work with "
@@ -68,6 +70,42 @@ def _run(request, call, success: str):
     return result
 
 
+def application_questions(application, reviews=None) -> dict:
+    """What to ask before the irreversible steps on an application (the page's dialogs and the
+    no-JavaScript confirmation page ask the same)."""
+    ref = application.reference
+    decide = _("Record this decision on %(ref)s? It cannot be changed afterwards.") % {"ref": ref}
+    if reviews is not None and reviews[0] < reviews[1]:
+        decide = _("Only %(scored)d of %(total)d reviews are in. %(question)s") % {
+            "scored": reviews[0], "total": reviews[1], "question": decide}
+    elif reviews is not None and not reviews[1]:
+        decide = _("No review has been assigned. %(question)s") % {"question": decide}
+    return {
+        "submit": _("Submit application %(ref)s? You cannot edit it afterwards unless the programme office returns "
+                    "it for correction.") % {"ref": ref},
+        "withdraw": _("Withdraw application %(ref)s? This cannot be undone.") % {"ref": ref},
+        "decide": decide,
+    }
+
+
+def round_questions(round_) -> dict:
+    from django.utils import timezone
+
+    title = round_.title
+    if round_.status == RoundStatus.OPEN and round_.closes_at > timezone.now():
+        close = _("Close “%(round)s” now, before its closing time? Drafts can then no longer be submitted.") % {
+            "round": title}
+    else:
+        close = _("Close “%(round)s”? Drafts can then no longer be submitted.") % {"round": title}
+    return {
+        "open": _("Open “%(round)s” for applications? Its opening time, kind and limits can then no longer change.")
+        % {"round": title},
+        "close": close,
+        "publish": _("Publish the results of “%(round)s”? Everyone will see them; they cannot be withdrawn.")
+        % {"round": title},
+    }
+
+
 # --- Public: rules, rounds, results -----------------------------------------------------------
 
 def rule_list(request):
@@ -97,7 +135,7 @@ def round_detail(request, pk):
     return render(request, "programs/round_detail.html", {
         "round": round_, "sample_sets": round_.sample_sets.prefetch_related("samples"),
         "criteria": round_.criteria.all(), "rule_versions": round_.rule_versions.select_related("document"),
-        "may_apply": can_apply(request.user) and round_.window_is_open(),
+        "may_apply": can_apply(request.user) and round_.window_is_open(), "window_open": round_.window_is_open(),
     })
 
 
@@ -214,6 +252,8 @@ def application_detail(request, pk):
             context["reviewer_choices"] = [(r, check(application.pk, r.pk)) for r in pool]
     if user.has_role(Role.COMMITTEE) and application.status == ApplicationStatus.UNDER_REVIEW:
         context["decide_form"] = forms.DecideForm(items=items)
+        context["reviews_in"] = selectors.review_counts([application.pk]).get(application.pk, (0, 0))
+    context["confirm"] = application_questions(application, context.get("reviews_in"))
     return render(request, "programs/application_detail.html", context)
 
 
@@ -223,6 +263,12 @@ def application_action(request, pk):
     application = _fetch(selectors.application_get_for_user, request.user, pk)
     action = request.POST.get("action")
     actor = request.user
+    if action in ("submit", "withdraw", "decide"):
+        reviews = selectors.review_counts([application.pk]).get(application.pk, (0, 0)) if action == "decide" else None
+        page = confirmation_page(request, application_questions(application, reviews)[action],
+                                 cancel_url=application.get_absolute_url())
+        if page is not None:
+            return page
     if action == "submit":
         _run(request, lambda: services.application_submit(actor=actor, application=application),
              _("Application submitted. The programme office will screen it."))
@@ -418,6 +464,7 @@ def round_desk(request, pk):
         "criteria": round_.criteria.all(), "rules": round_.compliance_rules.all(),
         "ranking": selectors.round_ranking(round_), "loads": sorted(selectors.round_review_loads(round_).values()),
         "is_officer": is_officer, "may_publish": request.user.has_role(Role.OFFICER, Role.COMMITTEE),
+        "confirm": round_questions(round_),
         "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
         "rule_form": forms.ComplianceRuleForm(prefix="rule"),
         "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
@@ -432,6 +479,11 @@ def round_desk(request, pk):
 def round_action(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
     action, actor = request.POST.get("action"), request.user
+    if action in ("open", "close", "publish"):
+        page = confirmation_page(request, round_questions(round_)[action],
+                                 cancel_url=reverse("programs:round-desk", args=[round_.pk]))
+        if page is not None:
+            return page
     if action == "open":
         _run(request, lambda: services.round_open(actor=actor, round_=round_), _("The round is open."))
     elif action == "close":
@@ -445,8 +497,8 @@ def round_action(request, pk):
                 actor=actor, round_=round_, per_application=form.cleaned_data["per_application"]),
                 _("Reviewers assigned."))
             if summary and summary["shortfall"]:
-                messages.warning(request, _("%(n)d application(s) could not get enough conflict-free reviewers.")
-                                 % {"n": len(summary["shortfall"])})
+                messages.warning(request, _("%(refs)s could not get enough conflict-free reviewers.")
+                                 % {"refs": name_list(application_references(sorted(summary["shortfall"])))})
     elif action == "add_set":
         form = forms.SampleSetForm(request.POST, round_=round_, prefix="set")
         if form.is_valid():
