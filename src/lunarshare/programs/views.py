@@ -184,6 +184,31 @@ def _initial_formsets(application):
     return team, funding, methods, items
 
 
+def error_summary(*forms_or_formsets) -> list[dict]:
+    """Every error of the page, each with the id of its field, for the summary at the top."""
+    found = []
+
+    def add(form):
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            label = field.label if field is not None else ""
+            for error in errors:
+                found.append({"id": field.auto_id if field is not None else "", "label": label, "message": error})
+
+    for item in forms_or_formsets:
+        if hasattr(item, "forms"):
+            for message in item.non_form_errors():
+                found.append({"id": "", "label": "", "message": message})
+            for row, form in enumerate(item.forms, start=1):
+                before = len(found)
+                add(form)
+                for entry in found[before:]:
+                    entry["row"] = row
+        else:
+            add(item)
+    return found
+
+
 def _rows(formset, convert=lambda row: row):
     return [convert(f.cleaned_data) for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -197,6 +222,11 @@ def application_edit(request, pk):
     sample_sets = list(application.round.sample_sets.all())
     team, funding, methods, items = _initial_formsets(application)
     data = request.POST if request.method == "POST" else None
+    more = data.get("more") if data else None
+    if more in ("team", "funding", "methods", "items"):  # no JavaScript: "More rows" re-renders with empty rows
+        data = data.copy()
+        total = f"{more}-TOTAL_FORMS"
+        data[total] = str(min(int(data.get(total) or 0) + 2, 50)) if (data.get(total) or "0").isdigit() else data[total]
     form = forms.ApplicationForm(data, initial={k: getattr(application, k) for k in forms.ApplicationForm.base_fields})
     formsets = {
         "team": forms.TeamFormSet(data, initial=team, prefix="team"),
@@ -204,7 +234,7 @@ def application_edit(request, pk):
         "methods": forms.MethodFormSet(data, initial=methods, prefix="methods"),
         "items": forms.ItemFormSet(data, initial=items, prefix="items", form_kwargs={"sample_sets": sample_sets}),
     }
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+    if request.method == "POST" and not more and form.is_valid() and all(f.is_valid() for f in formsets.values()):
         def item_row(row):
             return {"sample_set": row["sample_set"], "requested_mass_ug": row["mass"], "purpose": row.get("purpose", "")}
 
@@ -218,7 +248,9 @@ def application_edit(request, pk):
             _("Application saved."))
         if updated:
             return redirect("programs:application-detail", pk=application.pk)
-    return render(request, "programs/application_edit.html", {"application": application, "form": form, **formsets})
+    errors = error_summary(form, *formsets.values()) if request.method == "POST" and not more else []
+    return render(request, "programs/application_edit.html", {"application": application, "form": form,
+                                                              "errors": errors, **formsets})
 
 
 @login_required
