@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lunarshare.site_url.SiteURLMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -211,8 +212,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LunarShare <noreply@lunarshare.invalid>")
-# Public address of the site, used to turn the links in notification e-mails into absolute URLs.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public address of the site, for the links in notification e-mails sent outside a request
+# (inside one, the address the request came to is used). SITE_URL is the older name.
+LUNARSHARE_SITE_URL = (os.environ.get("LUNARSHARE_SITE_URL") or os.environ.get("SITE_URL")
+                       or "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = LUNARSHARE_SITE_URL
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
