@@ -155,6 +155,16 @@ def loan_report(on: dt.date | None = None) -> dict:
     }
 
 
+def allocation_candidates(sample_set, limit: int = 20) -> list:
+    """Pieces the curator may pick for an item of ``sample_set``: available samples of the
+    set's generics with available mass, largest first."""
+    from lunarshare.catalog.selectors import samples_with_availability
+
+    generics = list(sample_set.samples.values_list("generic", flat=True))
+    return list(samples_with_availability().filter(generic__in=generics, status="available", available_mass_ug__gt=0)
+                .order_by("-available_mass_ug", "identifier")[:limit])
+
+
 # --- Desk -----------------------------------------------------------------------------------
 
 RETURN_SOON_DAYS = 60
