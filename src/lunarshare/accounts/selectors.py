@@ -84,6 +84,7 @@ def desk_items(user) -> list:
     """Officer: affiliation requests waiting for a decision. (Role-grant requests, once they
     exist, belong in this list too, under the same heading.)"""
     from django.urls import reverse
+    from django.utils.formats import date_format
 
     from lunarshare.desk import DeskItem
 
@@ -93,7 +94,7 @@ def desk_items(user) -> list:
         return []
     url = reverse("accounts:officer-people")
     return [DeskItem(Role.OFFICER, _("Affiliation and role requests"),
-                      f"{request.user} · {request.institution or request.proposed_name}", url,
-                      due=request.created_at.date())
-             for request in AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
-             .select_related("user", "institution").order_by("created_at")]
+                     f"{request.user} · {request.institution or request.proposed_name}", url,
+                     note=_("asked on %(date)s") % {"date": date_format(request.created_at.date(), "DATE_FORMAT")})
+            for request in AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
+            .select_related("user", "institution").order_by("created_at")]

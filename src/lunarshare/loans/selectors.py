@@ -225,7 +225,7 @@ def _curator_desk(today) -> list:
                                   note=_("%(n)d item(s) to allocate") % {"n": loan.n_pending}))
         elif loan.status == LoanStatus.SIGNED:
             items.append(DeskItem(Role.CURATOR, _("Shipments to send"), str(loan), reverse("loans:ship", args=[loan.pk]),
-                                  due=loan.start_date))
+                                  due=loan.start_date, overdue=bool(loan.start_date and loan.start_date < today)))
     shipments = (ReturnShipment.objects.filter(status=ReturnShipment.Status.DECLARED).select_related("loan")
                  .annotate(n_items=Count("items")).order_by("declared_at"))
     for shipment in shipments:

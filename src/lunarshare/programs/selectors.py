@@ -383,6 +383,7 @@ def desk_items(user) -> list:
     committee: applications ready to decide (with how many reviews are in); officer: the
     screening queue and unresolved legal-review flags."""
     from django.urls import reverse
+    from django.utils.formats import date_format
 
     from lunarshare.desk import DeskItem
 
@@ -406,7 +407,8 @@ def desk_items(user) -> list:
             items.append(DeskItem(Role.REVIEWER, _("Reviews to score"),
                                   f"{review.application.reference} · {review.application.title}",
                                   reverse("programs:review-detail", args=[review.pk]),
-                                  note=_("assigned %(date)s") % {"date": review.assigned_at.date().isoformat()}))
+                                  note=_("assigned on %(date)s") % {
+                                      "date": date_format(review.assigned_at.date(), "DATE_FORMAT")}))
     if user.has_role(Role.COMMITTEE):
         ready = list(Application.objects.filter(status=ApplicationStatus.UNDER_REVIEW).order_by("submitted_at", "pk"))
         counts = review_counts(a.pk for a in ready)
