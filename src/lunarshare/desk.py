@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DESK_APPS = ["accounts", "programs", "loans", "science", "catalog", "cooperation", "audit"]
 
@@ -28,18 +28,21 @@ class DeskItem:
     due: dt.date | None = None
     note: str = ""
     overdue: bool = False
-    sort: tuple = field(default=(), compare=False)
+
+
+def optional_module(name: str):
+    """The module ``name``, or ``None`` if it does not exist (an error inside it still raises)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
 
 
 def _providers():
     for app in DESK_APPS:
-        try:
-            module = importlib.import_module(f"lunarshare.{app}.selectors")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"lunarshare.{app}.selectors":
-                raise
-            continue
-        provider = getattr(module, "desk_items", None)
+        provider = getattr(optional_module(f"lunarshare.{app}.selectors"), "desk_items", None)
         if provider is not None:
             yield provider
 

@@ -383,13 +383,12 @@ def desk_items(user) -> list:
     committee: applications ready to decide (with how many reviews are in); officer: the
     screening queue and unresolved legal-review flags."""
     from django.urls import reverse
+    from django.utils import timezone
     from django.utils.formats import date_format
 
     from lunarshare.desk import DeskItem
 
     from .models import ComplianceResult
-
-    from django.utils import timezone
 
     items, now = [], timezone.now()
     if user.has_role(Role.APPLICANT):

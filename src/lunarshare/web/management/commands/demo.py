@@ -7,12 +7,13 @@ The notification e-mails the demo's workflows cause are kept in memory, not prin
 count is reported instead. ``-v 2`` shows every app's own report.
 """
 
-import importlib
 import io
 
 from django.core import mail
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
+
+from lunarshare.desk import optional_module
 
 DEMO_APPS = ["accounts", "catalog", "programs", "loans", "science", "cooperation"]
 
@@ -48,11 +49,8 @@ class Command(BaseCommand):
             for app in DEMO_APPS:
                 if only and app not in only:
                     continue
-                try:
-                    module = importlib.import_module(f"lunarshare.{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"lunarshare.{app}.demo":
-                        raise
+                module = optional_module(f"lunarshare.{app}.demo")
+                if module is None:
                     continue
                 if verbosity >= 2:
                     self.stdout.write(self.style.MIGRATE_HEADING(f"Demo data: {app}"))
