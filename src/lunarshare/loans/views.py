@@ -111,6 +111,7 @@ def loan_detail(request, pk):
             "inventory": rules.can_confirm_inventory.test(user, loan) and loan.status in (LoanStatus.SHIPPED, LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatus.RECALLED),
         },
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "incident_form": forms.IncidentForm(),
+        "confirm": loan_questions(loan),
     }
     return render(request, "loans/loan_detail.html", context)
 
@@ -360,11 +361,28 @@ def recall(request, pk):
     return render(request, "loans/recall.html", {"loan": loan, "form": form})
 
 
+FINAL_ACTIONS = ("close", "cancel")
+
+
+def loan_questions(loan) -> dict:
+    """What to ask before the final steps on a loan (the dialogs and the confirmation page)."""
+    return {
+        "close": _("Close loan %(loan)s? A closed loan cannot be reopened.") % {"loan": loan},
+        "cancel": _("Cancel loan %(loan)s? Its reserved samples go back to the store; this cannot be undone.")
+        % {"loan": loan},
+    }
+
+
 @login_required
 @require_POST
 def simple_action(request, pk, action):
-    """Close, cancel, confirm the inventory, report an incident: small forms on the detail page."""
+    """Close, cancel, confirm the inventory, report an incident: small forms on the detail page.
+    Closing and cancelling are final: they are confirmed first."""
     loan = _loan(request, pk)
+    if action in FINAL_ACTIONS:
+        page = confirmation_page(request, loan_questions(loan)[action], cancel_url=loan.get_absolute_url())
+        if page is not None:
+            return page
     try:
         if action == "close":
             services.loan_close(actor=request.user, loan=loan, note=request.POST.get("note", ""))

@@ -162,3 +162,20 @@ class TestAllocationPicker:
         assert "Pick a sample from the list or type its identifier." in response.content.decode()
         item.refresh_from_db()
         assert item.status == LoanItem.Status.PENDING
+
+
+class TestFinalStepsAreConfirmed:
+    @pytest.mark.parametrize("language,question", [("en", "Cancel loan"), ("zh-hans", "确认取消借用")])
+    def test_cancelling_a_loan_asks_first(self, people, language, question):
+        from lunarshare.loans.models import LoanStatus
+
+        loan = signed_loan(people)
+        officer = _client(people.officer)
+        assert 'data-confirm="' in officer.get(f"/{language}/loans/{loan.pk}/").content.decode()
+        response = officer.post(f"/{language}/loans/{loan.pk}/cancel/", {"reason": "Funding withdrawn"})
+        assert response.status_code == 200 and question in response.content.decode()
+        loan.refresh_from_db()
+        assert loan.status == LoanStatus.SIGNED
+        officer.post(f"/{language}/loans/{loan.pk}/cancel/", {"reason": "Funding withdrawn", "confirmed": "1"})
+        loan.refresh_from_db()
+        assert loan.status == LoanStatus.CANCELLED
