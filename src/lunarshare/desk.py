@@ -48,10 +48,10 @@ def _providers():
 
 
 def desk_for(user) -> list[DeskItem]:
-    """Every item on ``user``'s desk, from every app (empty for visitors)."""
+    """Every item on ``user``'s desk, from every app, for the roles they hold (empty for visitors)."""
     if user is None or not user.is_authenticated:
         return []
     items: list[DeskItem] = []
     for provider in _providers():
         items.extend(provider(user))
-    return items
+    return [item for item in items if user.has_role(item.role)]  # the page shows one section per role held
