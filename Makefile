@@ -25,9 +25,9 @@ install: install-prod
 
 demo: install
 	DEBUG=1 $(BIN)/lunarshare migrate --no-input -v0
-	DEBUG=1 $(BIN)/lunarshare demo
+	DEBUG=1 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
+	DEBUG=1 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lunarshare.site_url.SiteURLMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lunarshare.web.timezones.ViewerTimezoneMiddleware",
@@ -195,7 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "web:desk"  # every role lands on its desk; allauth honours ?next=
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
@@ -229,8 +230,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LunarShare <noreply@lunarshare.invalid>")
-# Public address of the site, used to turn the links in notification e-mails into absolute URLs.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public address of the site, for the links in notification e-mails sent outside a request
+# (inside one, the address the request came to is used). SITE_URL is the older name.
+LUNARSHARE_SITE_URL = (os.environ.get("LUNARSHARE_SITE_URL") or os.environ.get("SITE_URL")
+                       or "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = LUNARSHARE_SITE_URL
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -14,17 +14,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
+from lunarshare.site_url import absolute_url
+
 log = logging.getLogger(__name__)
 
 
-def _absolute(url: str) -> str:
-    """Links in e-mails must work outside the site: prefix paths with ``SITE_URL``."""
-    if url.startswith("/"):
-        return getattr(settings, "SITE_URL", "") + url
-    return url
-
-
-def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) -> None:
+def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str, link: str = "") -> None:
     from .models import Notification, User
 
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
@@ -36,7 +31,8 @@ def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) ->
             continue
         try:
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                send_mail(str(title), f"{body}\n\n{_absolute(url)}".strip(), None, [user.email], fail_silently=False)
+                send_mail(str(title), f"{body}\n\n{link or absolute_url(url)}".strip(), None, [user.email],
+                          fail_silently=False)
         except Exception:  # a mail outage must not lose the in-app notice or the state change
             log.exception("could not e-mail %s about %s", user.pk, verb)
 
@@ -49,4 +45,5 @@ def notify_on_commit(users: Iterable, *, verb: str, title, body="", url: str = "
     user_ids = sorted({getattr(u, "pk", u) for u in users if u is not None})
     if not user_ids:
         return
-    transaction.on_commit(lambda: _deliver(user_ids, verb, title, body, url))
+    link = absolute_url(url) if url else ""  # the address of the request that caused it, when there is one
+    transaction.on_commit(lambda: _deliver(user_ids, verb, title, body, url, link))

@@ -113,3 +113,28 @@ def role_request_get_for_officer(user: User, pk):
     if grant_request is None:
         raise NotFoundError(_("There is no such role request."))
     return grant_request
+
+
+def desk_items(user) -> list:
+    """Officer: affiliation requests and role requests (four eyes) waiting for a decision."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from lunarshare.desk import DeskItem
+
+    from .models import Role
+
+    if not is_officer(user):
+        return []
+    url = reverse("accounts:officer-people")
+    role_items = [DeskItem(Role.OFFICER, _("Affiliation and role requests"),
+                           _("%(user)s: role “%(role)s” requested by %(by)s") % {
+                               "user": grant.user, "role": grant.get_role_display(), "by": grant.requested_by},
+                           reverse("accounts:role-requests"),
+                           note=_("asked on %(date)s") % {"date": date_format(grant.requested_at.date(), "DATE_FORMAT")})
+                  for grant in role_requests().exclude(requested_by=user)]
+    return role_items + [DeskItem(Role.OFFICER, _("Affiliation and role requests"),
+                     f"{request.user} · {request.institution or request.proposed_name}", url,
+                     note=_("asked on %(date)s") % {"date": date_format(request.created_at.date(), "DATE_FORMAT")})
+            for request in AffiliationRequest.objects.filter(status=AffiliationRequest.Status.PENDING)
+            .select_related("user", "institution").order_by("created_at")]

@@ -191,6 +191,29 @@ class ReturnIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class DeclareReturnIn(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1, max_length=2000,
+                                  help_text="identifiers of the samples sent back")
+    carrier = serializers.CharField(max_length=120)
+    tracking_number = serializers.CharField(max_length=120)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReturnShipmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    loan = serializers.CharField(source="loan.reference")
+    items = serializers.SerializerMethodField()
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    note = serializers.CharField()
+    status = serializers.CharField()
+    declared_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+
+    def get_items(self, shipment) -> list[str]:
+        return sorted(shipment.items.values_list("sample__identifier", flat=True))
+
+
 class ExtendIn(serializers.Serializer):
     due_date = serializers.DateField(required=False, help_text="The new due date (borrower: requested; officer: granted).")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -397,6 +420,23 @@ class ReturnApi(LoanAction):
         response = _detail(loan)
         response.data["incidents"] = IncidentOut(result.incidents, many=True).data
         return response
+
+
+class DeclareReturnApi(LoanAction):
+    @extend_schema(request=DeclareReturnIn, responses={201: ReturnShipmentOut},
+                   summary="Declare a return shipment: items, carrier, tracking number (borrower's team)")
+    def post(self, request, pk):
+        loan = self.loan(request, pk)
+        data = _valid(DeclareReturnIn, request)
+        wanted = list(dict.fromkeys(data["items"]))
+        items = list(loan.items.filter(sample__identifier__in=wanted).select_related("sample"))
+        unknown = sorted(set(wanted) - {item.sample.identifier for item in items})
+        if unknown:
+            raise NotFoundError(_("Not items of loan %(loan)s: %(ids)s.") % {"loan": loan, "ids": ", ".join(unknown)},
+                                unknown=unknown)
+        shipment = services.loan_declare_return(actor=request.user, loan=loan, items=items, carrier=data["carrier"],
+                                                tracking_number=data["tracking_number"], note=data["note"])
+        return Response(ReturnShipmentOut(shipment).data, status=status.HTTP_201_CREATED)
 
 
 class ExtendApi(LoanAction):

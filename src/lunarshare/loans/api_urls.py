@@ -18,6 +18,7 @@ urlpatterns = [
     path("loans/<int:pk>/consume/", api.ConsumeApi.as_view(), name="loan-consume"),
     path("loans/<int:pk>/use/", api.UseApi.as_view(), name="loan-use"),
     path("loans/<int:pk>/return/", api.ReturnApi.as_view(), name="loan-return"),
+    path("loans/<int:pk>/return-shipments/", api.DeclareReturnApi.as_view(), name="loan-declare-return"),
     path("loans/<int:pk>/extend/", api.ExtendApi.as_view(), name="loan-extend"),
     path("loans/<int:pk>/recall/", api.RecallApi.as_view(), name="loan-recall"),
     path("loans/<int:pk>/transfer/", api.TransferApi.as_view(), name="loan-transfer"),

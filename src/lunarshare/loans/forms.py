@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lunarshare.errors import ValidationFailed
 
-from .models import Incident, Shipment
+from .models import Incident, LoanItem, Shipment
 
 
 class SignForm(forms.Form):
@@ -14,9 +14,22 @@ class SignForm(forms.Form):
 
 
 class AllocateForm(forms.Form):
+    """The curator picks one of the candidate pieces (``pick``) or types any identifier."""
+
     item = forms.IntegerField(widget=forms.HiddenInput)
-    identifier = forms.CharField(label=_("Sample identifier"), max_length=64)
+    pick = forms.CharField(max_length=64, required=False)
+    identifier = forms.CharField(label=_("Sample identifier"), max_length=64, required=False)
     mass = forms.CharField(label=_("Mass (mg); empty for the whole sample"), max_length=30, required=False)
+
+    def clean(self):
+        data = super().clean()
+        typed, picked = (data.get("identifier") or "").strip(), (data.get("pick") or "").strip()
+        if typed and picked and typed != picked:
+            raise forms.ValidationError(_("Either pick a sample from the list or type an identifier, not both."))
+        if not (typed or picked):
+            raise forms.ValidationError(_("Pick a sample from the list or type its identifier."))
+        data["identifier"] = typed or picked
+        return data
 
 
 class ShipForm(forms.Form):
@@ -67,6 +80,28 @@ class ReturnForm(forms.Form):
         label=_("Returned items: one identifier and its reweighed mass per line (mg unless a unit is given)"),
         widget=forms.Textarea(attrs={**SCANNER_ATTRS, "rows": 10}))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class ReturnItemsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item):
+        from lunarshare.mass import format_mass
+
+        return f"{item.sample.identifier} ({format_mass(item.sample.mass_ug)})"
+
+
+class DeclareReturnForm(forms.Form):
+    items = ReturnItemsField(label=_("Items you send back"), queryset=LoanItem.objects.none(),
+                             widget=forms.CheckboxSelectMultiple,
+                             error_messages={"required": _("Choose at least one item to send back.")})
+    carrier = forms.CharField(label=_("Carrier"), max_length=120)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=120)
+    note = forms.CharField(label=_("Note for the curator"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if items is not None:
+            self.fields["items"].queryset = items
 
 
 class ExtensionRequestForm(forms.Form):

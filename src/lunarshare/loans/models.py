@@ -411,3 +411,32 @@ class InventoryConfirmation(models.Model):
     class Meta:
         ordering = ["-year", "-id"]
         constraints = [models.UniqueConstraint(fields=["loan", "year"], name="inventory_once_per_year")]
+
+
+class ReturnShipment(models.Model):
+    """The borrower's declaration that material is on its way back: which items, by which
+    carrier, with which tracking number. The curator receives it through the return page
+    (reweighing each item); it is ``received`` once every declared item is closed.
+
+    ``received_at`` is set by the return service, never by hand.
+    """
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("On its way back")
+        RECEIVED = "received", _("Received")
+
+    TRANSITIONS = {Status.DECLARED: {Status.RECEIVED}, Status.RECEIVED: set()}
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="return_shipments")
+    items = models.ManyToManyField(LoanItem, related_name="return_shipments")
+    carrier = models.CharField(_("carrier"), max_length=120)
+    tracking_number = models.CharField(_("tracking number"), max_length=120)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DECLARED)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["declared_at", "id"]
+        indexes = [models.Index(fields=["status", "declared_at"], name="returnshipment_status_idx")]

@@ -36,6 +36,7 @@ can_ship = is_curator
 can_receive = is_team_member
 can_report_use = is_team_member
 can_return = is_curator
+can_declare_return = is_team_member
 can_request_extension = is_responsible
 can_decide_extension = is_officer
 can_recall = is_officer
@@ -56,6 +57,7 @@ rules.add_perm("loans.ship", can_ship)
 rules.add_perm("loans.receive", can_receive)
 rules.add_perm("loans.report_use", can_report_use)
 rules.add_perm("loans.record_return", can_return)
+rules.add_perm("loans.declare_return", can_declare_return)
 rules.add_perm("loans.request_extension", can_request_extension)
 rules.add_perm("loans.decide_extension", can_decide_extension)
 rules.add_perm("loans.recall", can_recall)

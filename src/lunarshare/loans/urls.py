@@ -23,6 +23,7 @@ urlpatterns = [
     path("loans/<int:pk>/receive/", views.receive, name="receive"),
     path("loans/<int:pk>/use/", views.use, name="use"),
     path("loans/<int:pk>/return/", views.bulk_return, name="return"),
+    path("loans/<int:pk>/send-back/", views.declare_return, name="declare-return"),
     path("loans/<int:pk>/extend/", views.extend, name="extend"),
     path("loans/<int:pk>/recall/", views.recall, name="recall"),
     path("loans/<int:pk>/<slug:action>/", views.simple_action, name="action"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lunarshare.audit.services import events_for
+from lunarshare.confirm import confirmation_page
 from lunarshare.errors import ValidationFailed
 from lunarshare.mass import format_mass, parse_mass
 from lunarshare.permissions import rule_required
@@ -20,8 +21,9 @@ from lunarshare.web_errors import refused_to
 
 from . import forms, rules, services
 from .documents import form_label, label_text, qr_svg, render_certificate
-from .models import ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
+from .models import OUT_STATUSES, ExtensionRequest, Incident, LoanItem, LoanStatus, UseReport
 from .selectors import (
+    allocation_candidates,
     incident_get_for_user,
     incidents_visible_to,
     loan_get_for_user,
@@ -89,10 +91,12 @@ def loan_detail(request, pk):
             "close": rules.can_close.test(user, loan) and loan.status == LoanStatus.RETURNED,
             "cancel": rules.can_cancel.test(user, loan) and loan.status in (LoanStatus.DRAFT, LoanStatus.BORROWER_SIGNED, LoanStatus.SIGNED),
             "incident": rules.can_report_incident.test(user, loan),
+            "declare_return": rules.can_declare_return.test(user, loan) and loan.status in OUT_STATUSES,
             "transfer": rules.can_return.test(user, loan) and loan.status in (LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatus.RECALLED),
             "inventory": rules.can_confirm_inventory.test(user, loan) and loan.status in (LoanStatus.SHIPPED, LoanStatus.IN_USE, LoanStatus.PARTLY_RETURNED, LoanStatus.RECALLED),
         },
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "incident_form": forms.IncidentForm(),
+        "confirm": loan_questions(loan),
     }
     return render(request, "loans/loan_detail.html", context)
 
@@ -131,25 +135,26 @@ def allocate(request, pk):
     loan = loan_get_for_user(request.user, pk)
     if request.method == "POST":
         form = forms.AllocateForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        else:
             item = loan.items.filter(pk=parse_id(form.cleaned_data["item"]) or 0).first()
             if item is None:
                 raise ValidationFailed(_("No such item."))
             pick = services.Pick(form.cleaned_data["identifier"], _mass_mg(form.cleaned_data["mass"]))
             services.loan_allocate(actor=request.user, loan=loan, item=item, picks=[pick])
             messages.success(request, _("Allocated and reserved."))
-            return redirect("loans:allocate", pk=loan.pk)
+        return redirect("loans:allocate", pk=loan.pk)
     pending = loan.items.filter(status=LoanItem.Status.PENDING).select_related("application_item__sample_set")
-    rows = []
+    rows, by_set = [], {}
     for item in pending[:200]:
         candidates = []
         if item.application_item_id:
-            from lunarshare.catalog.selectors import samples_with_availability
-
-            generics = item.application_item.sample_set.samples.values_list("generic", flat=True)
-            candidates = samples_with_availability().filter(generic__in=list(generics), status="available").order_by("identifier")[:20]
-        rows.append({"item": item, "form": forms.AllocateForm(initial={"item": item.pk}, prefix=f"i{item.pk}"),
-                     "candidates": candidates})
+            set_id = item.application_item.sample_set_id
+            if set_id not in by_set:  # one query per sample set, not per item
+                by_set[set_id] = allocation_candidates(item.application_item.sample_set)
+            candidates = by_set[set_id]
+        rows.append({"item": item, "candidates": candidates})
     allocated = loan.items.exclude(status=LoanItem.Status.PENDING).select_related("sample")[:500]
     return render(request, "loans/allocate.html", {"loan": loan, "rows": rows, "allocated": allocated})
 
@@ -215,7 +220,13 @@ def use(request, pk):
 @rule_required("loans.record_return")
 def bulk_return(request, pk):
     loan = loan_get_for_user(request.user, pk)
-    form = forms.ReturnForm(request.POST or None)
+    from .models import ReturnShipment
+
+    declared = list(loan.return_shipments.filter(status=ReturnShipment.Status.DECLARED)
+                    .prefetch_related("items__sample").order_by("declared_at"))
+    expected = [item.sample.identifier for shipment in declared for item in shipment.items.all()
+                if item.closed_at is None and item.sample_id]
+    form = forms.ReturnForm(request.POST or None, initial={"lines": "".join(f"{i} \n" for i in expected)})
     result = None
     if request.method == "POST" and form.is_valid():
         lines = services.parse_return_lines(form.cleaned_data["lines"])
@@ -225,9 +236,45 @@ def bulk_return(request, pk):
             messages.warning(request, _("Incident %(incident)s opened: %(text)s") % {"incident": incident, "text": incident.description})
         loan.refresh_from_db()
         form = forms.ReturnForm()
+        declared = list(loan.return_shipments.filter(status=ReturnShipment.Status.DECLARED)
+                        .prefetch_related("items__sample").order_by("declared_at"))
     open_items = loan.items.filter(status__in=[LoanItem.Status.WITH_BORROWER, LoanItem.Status.SHIPPED]).select_related("sample")[:500]
     return render(request, "loans/return.html", {"loan": loan, "form": form, "result": result, "open_items": open_items,
+                                                 "declared": declared,
                                                  "tolerance_example": format_mass(services.return_tolerance_ug(10_000))})
+
+
+def _declarable_items(loan):
+    """Items with the borrower that are not already on a return shipment under way."""
+    from .models import ReturnShipment
+
+    under_way = ReturnShipment.items.through.objects.filter(
+        returnshipment__loan=loan, returnshipment__status=ReturnShipment.Status.DECLARED).values("loanitem_id")
+    return (loan.items.filter(status__in=[LoanItem.Status.WITH_BORROWER, LoanItem.Status.SHIPPED])
+            .exclude(pk__in=under_way).select_related("sample").order_by("sample__identifier"))
+
+
+@rule_required("loans.declare_return")
+@refused_to("loans:declare-return", "pk")
+def declare_return(request, pk):
+    """The borrower declares a return shipment: which items, carrier, tracking number."""
+    loan = loan_get_for_user(request.user, pk)
+    items = _declarable_items(loan)
+    form = forms.DeclareReturnForm(request.POST or None, items=items)
+    question = _("Declare this return shipment? The curator is told at once.")
+    if request.method == "POST" and form.is_valid():
+        page = confirmation_page(request, question, cancel_url=loan.get_absolute_url())
+        if page is not None:
+            return page
+        data = form.cleaned_data
+        services.loan_declare_return(actor=request.user, loan=loan, items=list(data["items"]),
+                                     carrier=data["carrier"], tracking_number=data["tracking_number"],
+                                     note=data["note"])
+        messages.success(request, _("Return shipment declared. The curator will receive and reweigh it."))
+        return redirect("loans:loan-detail", pk=loan.pk)
+    return render(request, "loans/declare_return.html", {
+        "loan": loan, "form": form, "has_items": items.exists(), "question": question,
+        "shipments": loan.return_shipments.prefetch_related("items__sample").order_by("-declared_at")})
 
 
 @rule_required("loans.view_loan")
@@ -264,12 +311,29 @@ def recall(request, pk):
     return render(request, "loans/recall.html", {"loan": loan, "form": form})
 
 
+FINAL_ACTIONS = ("close", "cancel")
+
+
+def loan_questions(loan) -> dict:
+    """What to ask before the final steps on a loan (the dialogs and the confirmation page)."""
+    return {
+        "close": _("Close loan %(loan)s? A closed loan cannot be reopened.") % {"loan": loan},
+        "cancel": _("Cancel loan %(loan)s? Its reserved samples go back to the store; this cannot be undone.")
+        % {"loan": loan},
+    }
+
+
 @rule_required("loans.view_loan")
 @require_POST
 @refused_to("loans:loan-detail", "pk")
 def simple_action(request, pk, action):
-    """Close, cancel, confirm the inventory, report an incident: small forms on the detail page."""
+    """Close, cancel, confirm the inventory, report an incident: small forms on the detail page.
+    Closing and cancelling are final: they are confirmed first."""
     loan = loan_get_for_user(request.user, pk)
+    if action in FINAL_ACTIONS:
+        page = confirmation_page(request, loan_questions(loan)[action], cancel_url=loan.get_absolute_url())
+        if page is not None:
+            return page
     if action == "close":
         services.loan_close(actor=request.user, loan=loan, note=request.POST.get("note", ""))
     elif action == "cancel":

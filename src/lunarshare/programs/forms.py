@@ -77,7 +77,8 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, sample_sets=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sample_set"].choices = [(s.pk, f"{s.name} · {s.get_form_display()}") for s in sample_sets]
+        # An empty first choice: an untouched extra row stays empty and never blocks saving.
+        self.fields["sample_set"].choices = [("", "—"), *((s.pk, f"{s.name} · {s.get_form_display()}") for s in sample_sets)]
 
 
 TeamFormSet = forms.formset_factory(TeamMemberForm, extra=2, max_num=50, can_delete=True)

@@ -362,3 +362,68 @@ def round_results(round_: Round) -> RoundResults:
 def published_rounds() -> QuerySet:
     return Round.objects.filter(status=RoundStatus.PUBLISHED, results_published_at__isnull=False).order_by(
         "-results_published_at")
+
+
+# --- Desk -----------------------------------------------------------------------------------
+
+def review_counts(application_ids) -> dict[int, tuple[int, int]]:
+    """application id → (reviews scored, reviews assigned and not withdrawn): "reviews in: 1 of 2"."""
+    from django.db.models import Count
+
+    rows = (Review.objects.filter(application_id__in=list(application_ids), status__in=ACTIVE_REVIEW)
+            .values("application_id")
+            .annotate(total=Count("id"), scored=Count("id", filter=Q(status=ReviewStatus.SUBMITTED))))
+    return {row["application_id"]: (row["scored"], row["total"]) for row in rows}
+
+
+def desk_items(user) -> list:
+    """Applicant: drafts and applications returned for correction; reviewer: reviews to score;
+    committee: applications ready to decide (with how many reviews are in); officer: the
+    screening queue and unresolved legal-review flags."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from lunarshare.desk import DeskItem
+
+    from .models import ComplianceResult
+
+    items, now = [], timezone.now()
+    if user.has_role(Role.APPLICANT):
+        for app in (Application.objects.filter(applicant=user, status__in=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED])
+                    .select_related("round").order_by("round__closes_at", "pk")):
+            kind = _("Drafts") if app.status == ApplicationStatus.DRAFT else _("Returned for correction")
+            closes = app.round.closes_at.date()
+            items.append(DeskItem(Role.APPLICANT, kind, f"{app.reference} · {app.title}",
+                                  reverse("programs:application-edit", args=[app.pk]), due=closes,
+                                  note=_("round closes"), overdue=app.round.closes_at < now))
+    if user.has_role(Role.REVIEWER):
+        for review in (Review.objects.filter(reviewer=user, status=ReviewStatus.ASSIGNED,
+                                             application__status=ApplicationStatus.UNDER_REVIEW)
+                       .select_related("application").order_by("assigned_at")):
+            items.append(DeskItem(Role.REVIEWER, _("Reviews to score"),
+                                  f"{review.application.reference} · {review.application.title}",
+                                  reverse("programs:review-detail", args=[review.pk]),
+                                  note=_("assigned on %(date)s") % {
+                                      "date": date_format(review.assigned_at.date(), "DATE_FORMAT")}))
+    if user.has_role(Role.COMMITTEE):
+        ready = list(Application.objects.filter(status=ApplicationStatus.UNDER_REVIEW).order_by("submitted_at", "pk"))
+        counts = review_counts(a.pk for a in ready)
+        for app in ready:
+            scored, total = counts.get(app.pk, (0, 0))
+            items.append(DeskItem(Role.COMMITTEE, _("Applications to decide"), f"{app.reference} · {app.title}",
+                                  reverse("programs:application-detail", args=[app.pk]),
+                                  note=_("reviews in: %(scored)d of %(total)d") % {"scored": scored, "total": total}))
+    if user.has_role(Role.OFFICER):
+        for app in (Application.objects.filter(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING])
+                    .order_by("pk")):
+            items.append(DeskItem(Role.OFFICER, _("Screening queue"), f"{app.reference} · {app.title}",
+                                  reverse("programs:application-detail", args=[app.pk]), note=app.get_status_display()))
+        flags = (ComplianceResult.objects.filter(outcome=ComplianceResult.Outcome.FLAG, resolved_at__isnull=True)
+                 .exclude(application__status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT])
+                 .select_related("application", "rule").order_by("application_id", "pk"))
+        for flag in flags:
+            items.append(DeskItem(Role.OFFICER, _("Legal-review and compliance flags"),
+                                  f"{flag.application.reference} · {flag.rule.label or flag.rule.get_type_display()}",
+                                  reverse("programs:application-detail", args=[flag.application_id])))
+    return items

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lunarshare.confirm import confirmation_page
 from lunarshare.errors import DomainError
 from lunarshare.permissions import may, parse_id, public, rule_required
 
@@ -26,7 +28,7 @@ from .models import (
     RuleDocument,
     RuleVersion,
 )
-from .services._common import can_apply
+from .services._common import application_references, can_apply, name_list
 
 
 def _run(request, call, success: str):
@@ -38,6 +40,42 @@ def _run(request, call, success: str):
         return None
     messages.success(request, success)
     return result
+
+
+def application_questions(application, reviews=None) -> dict:
+    """What to ask before the irreversible steps on an application (the page's dialogs and the
+    no-JavaScript confirmation page ask the same)."""
+    ref = application.reference
+    decide = _("Record this decision on %(ref)s? It cannot be changed afterwards.") % {"ref": ref}
+    if reviews is not None and reviews[0] < reviews[1]:
+        decide = _("Only %(scored)d of %(total)d reviews are in. %(question)s") % {
+            "scored": reviews[0], "total": reviews[1], "question": decide}
+    elif reviews is not None and not reviews[1]:
+        decide = _("No review has been assigned. %(question)s") % {"question": decide}
+    return {
+        "submit": _("Submit application %(ref)s? You cannot edit it afterwards unless the programme office returns "
+                    "it for correction.") % {"ref": ref},
+        "withdraw": _("Withdraw application %(ref)s? This cannot be undone.") % {"ref": ref},
+        "decide": decide,
+    }
+
+
+def round_questions(round_) -> dict:
+    from django.utils import timezone
+
+    title = round_.title
+    if round_.status == RoundStatus.OPEN and round_.closes_at > timezone.now():
+        close = _("Close “%(round)s” now, before its closing time? Drafts can then no longer be submitted.") % {
+            "round": title}
+    else:
+        close = _("Close “%(round)s”? Drafts can then no longer be submitted.") % {"round": title}
+    return {
+        "open": _("Open “%(round)s” for applications? Its opening time, kind and limits can then no longer change.")
+        % {"round": title},
+        "close": close,
+        "publish": _("Publish the results of “%(round)s”? Everyone will see them; they cannot be withdrawn.")
+        % {"round": title},
+    }
 
 
 # --- Public: rules, rounds, results -----------------------------------------------------------
@@ -73,7 +111,7 @@ def round_detail(request, pk):
     return render(request, "programs/round_detail.html", {
         "round": round_, "sample_sets": round_.sample_sets.prefetch_related("samples"),
         "criteria": round_.criteria.all(), "rule_versions": round_.rule_versions.select_related("document"),
-        "may_apply": can_apply(request.user) and round_.window_is_open(),
+        "may_apply": can_apply(request.user) and round_.window_is_open(), "window_open": round_.window_is_open(),
     })
 
 
@@ -124,6 +162,31 @@ def _initial_formsets(application):
     return team, funding, methods, items
 
 
+def error_summary(*forms_or_formsets) -> list[dict]:
+    """Every error of the page, each with the id of its field, for the summary at the top."""
+    found = []
+
+    def add(form):
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            label = field.label if field is not None else ""
+            for error in errors:
+                found.append({"id": field.auto_id if field is not None else "", "label": label, "message": error})
+
+    for item in forms_or_formsets:
+        if hasattr(item, "forms"):
+            for message in item.non_form_errors():
+                found.append({"id": "", "label": "", "message": message})
+            for row, form in enumerate(item.forms, start=1):
+                before = len(found)
+                add(form)
+                for entry in found[before:]:
+                    entry["row"] = row
+        else:
+            add(item)
+    return found
+
+
 def _rows(formset, convert=lambda row: row):
     return [convert(f.cleaned_data) for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -137,6 +200,11 @@ def application_edit(request, pk):
     sample_sets = list(application.round.sample_sets.all())
     team, funding, methods, items = _initial_formsets(application)
     data = request.POST if request.method == "POST" else None
+    more = data.get("more") if data else None
+    if more in ("team", "funding", "methods", "items"):  # no JavaScript: "More rows" re-renders with empty rows
+        data = data.copy()
+        total = f"{more}-TOTAL_FORMS"
+        data[total] = str(min(int(data.get(total) or 0) + 2, 50)) if (data.get(total) or "0").isdigit() else data[total]
     form = forms.ApplicationForm(data, initial={k: getattr(application, k) for k in forms.ApplicationForm.base_fields})
     formsets = {
         "team": forms.TeamFormSet(data, initial=team, prefix="team"),
@@ -144,7 +212,7 @@ def application_edit(request, pk):
         "methods": forms.MethodFormSet(data, initial=methods, prefix="methods"),
         "items": forms.ItemFormSet(data, initial=items, prefix="items", form_kwargs={"sample_sets": sample_sets}),
     }
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+    if request.method == "POST" and not more and form.is_valid() and all(f.is_valid() for f in formsets.values()):
         def item_row(row):
             return {"sample_set": row["sample_set"], "requested_mass_ug": row["mass"], "purpose": row.get("purpose", "")}
 
@@ -158,7 +226,9 @@ def application_edit(request, pk):
             _("Application saved."))
         if updated:
             return redirect("programs:application-detail", pk=application.pk)
-    return render(request, "programs/application_edit.html", {"application": application, "form": form, **formsets})
+    errors = error_summary(form, *formsets.values()) if request.method == "POST" and not more else []
+    return render(request, "programs/application_edit.html", {"application": application, "form": form,
+                                                              "errors": errors, **formsets})
 
 
 @rule_required("accounts.signed_in")
@@ -192,6 +262,8 @@ def application_detail(request, pk):
             context["reviewer_choices"] = [(r, check(application.pk, r.pk)) for r in pool]
     if may(user, "programs.decide_application", application):
         context["decide_form"] = forms.DecideForm(items=items)
+        context["reviews_in"] = selectors.review_counts([application.pk]).get(application.pk, (0, 0))
+    context["confirm"] = application_questions(application, context.get("reviews_in"))
     return render(request, "programs/application_detail.html", context)
 
 
@@ -201,6 +273,12 @@ def application_action(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     action = request.POST.get("action")
     actor = request.user
+    if action in ("submit", "withdraw", "decide"):
+        reviews = selectors.review_counts([application.pk]).get(application.pk, (0, 0)) if action == "decide" else None
+        page = confirmation_page(request, application_questions(application, reviews)[action],
+                                 cancel_url=application.get_absolute_url())
+        if page is not None:
+            return page
     if action == "submit":
         _run(request, lambda: services.application_submit(actor=actor, application=application),
              _("Application submitted. The programme office will screen it."))
@@ -392,6 +470,7 @@ def round_desk(request, pk):
         "criteria": round_.criteria.all(), "rules": round_.compliance_rules.all(),
         "ranking": selectors.round_ranking(round_), "loads": sorted(selectors.round_review_loads(round_).values()),
         "is_officer": is_officer, "may_publish": may(request.user, "programs.publish_results"),
+        "confirm": round_questions(round_),
         "set_form": forms.SampleSetForm(round_=round_, prefix="set"), "criterion_form": forms.CriterionForm(prefix="crit"),
         "rule_form": forms.ComplianceRuleForm(prefix="rule"),
         "assign_form": forms.AssignForm(initial={"per_application": round_.reviewers_per_application}),
@@ -406,6 +485,11 @@ def round_desk(request, pk):
 def round_action(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
     action, actor = request.POST.get("action"), request.user
+    if action in ("open", "close", "publish"):
+        page = confirmation_page(request, round_questions(round_)[action],
+                                 cancel_url=reverse("programs:round-desk", args=[round_.pk]))
+        if page is not None:
+            return page
     if action == "open":
         _run(request, lambda: services.round_open(actor=actor, round_=round_), _("The round is open."))
     elif action == "close":
@@ -419,8 +503,8 @@ def round_action(request, pk):
                 actor=actor, round_=round_, per_application=form.cleaned_data["per_application"]),
                 _("Reviewers assigned."))
             if summary and summary["shortfall"]:
-                messages.warning(request, _("%(n)d application(s) could not get enough conflict-free reviewers.")
-                                 % {"n": len(summary["shortfall"])})
+                messages.warning(request, _("%(refs)s could not get enough conflict-free reviewers.")
+                                 % {"refs": name_list(application_references(sorted(summary["shortfall"])))})
     elif action == "add_set":
         form = forms.SampleSetForm(request.POST, round_=round_, prefix="set")
         if form.is_valid():

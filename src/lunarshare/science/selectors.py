@@ -17,6 +17,7 @@ from django.db.models import Aggregate, Count, FloatField, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lunarshare.accounts.models import Role
 from lunarshare.catalog.models import Mission
 from lunarshare.errors import NotFoundError, ValidationFailed
 
@@ -458,3 +459,31 @@ def loan_science_summary(user, loan, *, today: dt.date | None = None) -> dict:
         "publications": list(Publication.objects.filter(loans=loan).order_by("-year")),
         "acknowledgement": acknowledgement,
     }
+
+
+# --- Desk -----------------------------------------------------------------------------------
+
+def desk_items(user) -> list:
+    """Borrower: the data and publication reports their received loans owe, with due dates;
+    officer: every overdue report."""
+    from django.urls import reverse
+
+    from lunarshare.desk import DeskItem
+    from lunarshare.loans.models import Loan, LoanStatus
+
+    today = timezone.localdate()
+    items = []
+    where = {"data": "science:dataset-create", "publication": "science:publication-create"}
+    loans = (Loan.objects.filter(Q(responsible=user) | Q(team=user), received_at__isnull=False)
+             .exclude(status__in=[LoanStatus.CLOSED, LoanStatus.CANCELLED]).distinct()
+             .select_related("application__round").order_by("received_at"))
+    for loan in loans:
+        for duty in loan_reporting_duties(loan, today=today):
+            if not duty.fulfilled:
+                items.append(DeskItem(Role.APPLICANT, _("Data and publication reports due"), f"{loan} · {duty.label}",
+                                      reverse(where[duty.kind]), due=duty.due, overdue=duty.overdue))
+    if user.has_role(Role.OFFICER):
+        for loan, duty in overdue_reports(today=today):
+            items.append(DeskItem(Role.OFFICER, _("Overdue reports"), f"{loan} · {duty.label}",
+                                  reverse("science:reports-overdue"), due=duty.due, overdue=True))
+    return items

@@ -54,3 +54,16 @@ def test_the_demo_shows_from_the_data_that_change5_basalts_are_younger_than_ever
     apollo_minimum = min(float(by_mission[code]["min"]) for code in ("A11", "A12", "A15", "A17") if by_mission[code]["count"])
     assert by_mission["CE5"]["count"] >= 1
     assert float(by_mission["CE5"]["max"]) < apollo_minimum
+
+
+def test_the_demo_prints_a_short_summary_with_the_logins_last_and_no_mail(capsys, mailoutbox):
+    call_command("demo")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) <= 30, "\n".join(lines)
+    assert not any(line.startswith(("Subject:", "Content-Type:")) for line in lines)  # no console e-mail
+    assert "notification e-mails" in "\n".join(lines)
+    logins = next(i for i, line in enumerate(lines) if line.startswith("Demo logins"))
+    assert all(not line.startswith("  ") or line.split()[0] in {"curator", "officer", "reviewer1", "reviewer2",
+                                                                 "committee", "applicant1", "applicant2", "auditor",
+                                                                 "newcomer"} for line in lines[logins + 1:])
+    assert lines[-1].split()[0] == "newcomer"

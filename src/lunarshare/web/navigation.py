@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lunarshare.accounts.models import Role
 
 PUBLIC = None
+SIGNED_IN = ()  # any signed-in person, whatever their roles
 
 MAIN_MENU = [
     ("catalog:sample-list", _("Catalogue"), PUBLIC),
@@ -24,6 +25,7 @@ MAIN_MENU = [
 ]
 
 WORK_MENU = [
+    ("web:desk", _("My desk"), SIGNED_IN),
     ("programs:my-applications", _("My applications"), (Role.APPLICANT,)),
     ("loans:my-loans", _("My loans"), (Role.APPLICANT,)),
     ("programs:my-reviews", _("My reviews"), (Role.REVIEWER,)),
@@ -37,7 +39,7 @@ WORK_MENU = [
 def _resolve(entries, user):
     items = []
     for name, label, roles in entries:
-        if roles is not PUBLIC and not (user.is_authenticated and user.has_role(*roles)):
+        if roles is not PUBLIC and not (user.is_authenticated and (roles == SIGNED_IN or user.has_role(*roles))):
             continue
         try:
             items.append({"url": reverse(name), "label": label, "name": name})
@@ -47,4 +49,14 @@ def _resolve(entries, user):
 
 
 def menu_for(user):
-    return {"main": _resolve(MAIN_MENU, user), "work": _resolve(WORK_MENU, user)}
+    """The two menus; the desk entry carries ``count``, the number of things on the desk
+    (computed only when a template shows it)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from lunarshare.desk import desk_for
+
+    work = _resolve(WORK_MENU, user)
+    for item in work:
+        if item["name"] == "web:desk":
+            item["count"] = SimpleLazyObject(lambda: len(desk_for(user)))
+    return {"main": _resolve(MAIN_MENU, user), "work": work}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.catalog.models import Mission
-from lunarshare.permissions import public
+from lunarshare.permissions import public, rule_required
 
 HOW_TO_APPLY = [
     (_("A round opens"), _("The programme announces what material is offered, the rules and the deadline.")),
@@ -77,6 +77,32 @@ def _collection():
         mission.figures = row or {}
         missions.append(mission)
     return missions, statistics["totals"]
+
+
+ROLE_ORDER = ["applicant", "reviewer", "committee", "officer", "curator", "auditor"]
+
+
+@rule_required("accounts.signed_in")
+def desk(request):
+    """The landing page after login: what this person has to do, grouped by role and kind,
+    each item linking to the page where it is done."""
+    from lunarshare.accounts.models import Role
+    from lunarshare.desk import desk_for
+
+    user = request.user
+    items = desk_for(user)
+    sections = []
+    for role in ROLE_ORDER:
+        if not user.has_role(role):
+            continue
+        groups: dict[str, list] = {}
+        for item in items:
+            if item.role == role:
+                groups.setdefault(str(item.kind), []).append(item)
+        sections.append({"role": role, "label": Role(role).label, "groups": list(groups.items()),
+                         "count": sum(len(g) for g in groups.values())})
+    return render(request, "web/desk.html", {"sections": sections, "total": len(items),
+                                             "no_role": not any(user.has_role(r) for r in ROLE_ORDER)})
 
 
 @public

@@ -20,7 +20,7 @@ class TestNotifyOnCommit:
         assert mailoutbox == []
 
     def test_after_commit_there_is_an_in_app_row_and_a_mail(self, people, mailoutbox, settings):
-        settings.SITE_URL = "https://lunarshare.example.org"
+        settings.LUNARSHARE_SITE_URL = "https://lunarshare.example.org"
         with transaction.atomic():
             notify_on_commit([people.alice, people.bob.pk, None], verb="test.done", title="Sample shipped",
                              body="It left today.", url="/en/loans/1/")

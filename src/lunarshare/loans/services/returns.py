@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +16,11 @@ from lunarshare.accounts.models import Role
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.accounts.selectors import users_with_role
 from lunarshare.catalog.models import CustodyEvent, LedgerEntry, Sample, SampleStatus
-from lunarshare.errors import InvalidTransition, ValidationFailed
+from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed
 from lunarshare.mass import format_mass
 from lunarshare.permissions import require
 
-from ..models import OUT_STATUSES, Incident, Loan, LoanItem, LoanStatus
+from ..models import OUT_STATUSES, Incident, Loan, LoanItem, LoanStatus, ReturnShipment
 from .common import apply_roll_up, check_mass, clean_text, lock_loan, return_tolerance_ug, set_item_status
 
 RETURNABLE_ITEM_STATUSES = (LoanItem.Status.WITH_BORROWER, LoanItem.Status.SHIPPED)
@@ -182,8 +183,10 @@ def loan_return(*, actor, loan: Loan, lines: Sequence[ReturnLine], note: str = "
         created = Incident.objects.bulk_create(incidents)
         old, new = apply_roll_up(loan)
         total = sum(wanted.values())
+        received = _return_shipments_received(loan, now)
         audit.record(actor=actor, verb="loan.returned", obj=loan, data={
             "count": len(rows), "returned_mass_ug": total, "old_status": old, "new_status": new, "note": note,
+            "return_shipments_received": received,
             "discrepancies": discrepancies[:200], "discrepancy_count": len(discrepancies),
             "incidents": [i.pk for i in created],
         })
@@ -193,6 +196,67 @@ def loan_return(*, actor, loan: Loan, lines: Sequence[ReturnLine], note: str = "
                              title=_("%(n)s discrepancy incident(s) opened on the return of loan %(loan)s") % {"n": len(created), "loan": loan},
                              url=loan.get_absolute_url())
     return ReturnResult(len(rows), total, discrepancies, created)
+
+
+def _return_shipments_received(loan: Loan, now) -> list[int]:
+    """Declared return shipments of ``loan`` whose every item is now closed become received."""
+    declared = ReturnShipment.objects.select_for_update().filter(loan=loan, status=ReturnShipment.Status.DECLARED)
+    done = [shipment.pk for shipment in declared
+            if not shipment.items.filter(closed_at__isnull=True).exists()]
+    if done:
+        ReturnShipment.objects.filter(pk__in=done).update(status=ReturnShipment.Status.RECEIVED, received_at=now)
+    return done
+
+
+def loan_declare_return(*, actor, loan: Loan, items: Sequence[LoanItem], carrier: str,
+                        tracking_number: str, note: str = "") -> ReturnShipment:
+    """The borrower declares that ``items`` are on their way back (carrier and tracking number).
+
+    Only items with the borrower and not already declared on a shipment under way may be
+    listed. The curator is told; the return page then lists the declared items to reweigh.
+    """
+    require(actor, "loans.declare_return", loan, message=_("Only the borrower's team may declare a return shipment."))
+    carrier = clean_text(carrier, _("The carrier"), max_length=120)
+    tracking_number = clean_text(tracking_number, _("The tracking number"), max_length=120)
+    note = clean_text(note, _("A note"), required=False)
+    item_ids = sorted({getattr(item, "pk", item) for item in items})
+    if not item_ids:
+        raise ValidationFailed(_("Choose at least one item to send back."))
+    with transaction.atomic():
+        loan = lock_loan(loan)
+        if loan.status not in OUT_STATUSES:
+            raise InvalidTransition(_("Loan %(loan)s is %(status)s; nothing of it can be sent back.")
+                                    % {"loan": loan, "status": loan.get_status_display().lower()})
+        rows = {item.pk: item for item in LoanItem.objects.select_for_update(of=("self",)).select_related("sample")
+                .filter(loan=loan, pk__in=item_ids)}
+        unknown = [str(pk) for pk in item_ids if pk not in rows]
+        if unknown:
+            raise ValidationFailed(_("Not items of loan %(loan)s: %(ids)s.") % {"loan": loan, "ids": ", ".join(unknown)})
+        not_out = [rows[pk].sample.identifier if rows[pk].sample_id else str(pk) for pk in item_ids
+                   if rows[pk].status not in RETURNABLE_ITEM_STATUSES]
+        if not_out:
+            raise InvalidTransition(_("Not with the borrower, so not returnable: %(ids)s.") % {"ids": ", ".join(not_out)})
+        under_way = sorted(set(ReturnShipment.items.through.objects.filter(
+            loanitem_id__in=item_ids, returnshipment__status=ReturnShipment.Status.DECLARED,
+        ).values_list("loanitem__sample__identifier", flat=True)))
+        if under_way:
+            raise ConflictError(_("Already declared on a return shipment under way: %(ids)s.")
+                                % {"ids": ", ".join(under_way)}, items=under_way)
+        shipment = ReturnShipment.objects.create(loan=loan, carrier=carrier, tracking_number=tracking_number,
+                                                 note=note, declared_by=actor)
+        shipment.items.set(item_ids)
+        identifiers = [rows[pk].sample.identifier for pk in item_ids if rows[pk].sample_id]
+        audit.record(actor=actor, verb="loan.return_declared", obj=loan, data={
+            "return_shipment": shipment.pk, "items": identifiers, "carrier": carrier,
+            "tracking_number": tracking_number, "note": note,
+        })
+        curators = users_with_role(Role.CURATOR).values_list("pk", flat=True)
+        notify_on_commit(list(curators), verb="loan.return_declared",
+                         title=_("Loan %(loan)s: %(n)s item(s) on their way back") % {"loan": loan, "n": len(item_ids)},
+                         body=_("Carrier: %(carrier)s, tracking number: %(tracking)s.")
+                         % {"carrier": carrier, "tracking": tracking_number},
+                         url=reverse("loans:return", args=[loan.pk]))
+    return shipment
 
 
 def loan_item_transfer(*, actor, item: LoanItem, to_loan: Loan, note: str = "") -> LoanItem:

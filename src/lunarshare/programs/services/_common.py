@@ -24,6 +24,18 @@ def can_apply(user) -> bool:
     return bool(account_rules.can_apply(user))
 
 
+def name_list(names, limit: int = 20) -> str:
+    """"A-1F, A-2B, A-3C …": the names a refusal is about, at most ``limit`` of them."""
+    names = [str(name) for name in names]
+    return ", ".join(names[:limit]) + (" …" if len(names) > limit else "")
+
+
+def application_references(ids) -> list[str]:
+    """The references of the applications with these ids, in the order given."""
+    refs = dict(Application.objects.filter(pk__in=list(ids)).values_list("pk", "reference"))
+    return [refs[pk] for pk in ids if pk in refs]
+
+
 def lock_application(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("round", "institution", "applicant").get(
         pk=application.pk)

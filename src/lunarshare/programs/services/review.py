@@ -36,7 +36,7 @@ from ..selectors import (
     reviewer_pool,
     round_review_loads,
 )
-from ._common import officers, require_officer
+from ._common import application_references, name_list, officers, require_officer
 
 REVIEWABLE_ROUND = (RoundStatus.OPEN, RoundStatus.CLOSED)
 
@@ -155,7 +155,8 @@ def round_assign_reviewers(*, actor, round_: Round, per_application: int | None 
         _notify_assigned(created)
         if shortfall:
             notify_on_commit(officers(), verb="programs.reviewers_short",
-                             title=_("Not enough conflict-free reviewers for %(n)d application(s)") % {"n": len(shortfall)},
+                             title=_("Not enough conflict-free reviewers for %(refs)s")
+                             % {"refs": name_list(application_references(sorted(shortfall)))},
                              url=round_.get_absolute_url())
     return summary
 

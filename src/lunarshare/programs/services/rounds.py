@@ -31,7 +31,7 @@ from ..models import (
     SampleForm,
     SampleSet,
 )
-from ._common import require_officer
+from ._common import name_list, require_officer
 
 ROUND_FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "opens_at", "closes_at",
                 "max_total_mass_ug", "form_limits_ug", "required_attachments", "screening_checklist",
@@ -235,12 +235,13 @@ def round_publish_results(*, actor, round_: Round) -> Round:
     with transaction.atomic():
         round_ = _lock_round(round_)
         if round_.status == RoundStatus.CLOSED:
-            pending = round_.applications.filter(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING,
-                                                             ApplicationStatus.UNDER_REVIEW]).count()
+            pending = list(round_.applications.filter(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING,
+                                                                  ApplicationStatus.UNDER_REVIEW])
+                           .order_by("reference").values_list("reference", flat=True))
             if pending:
                 raise InvalidTransition(
-                    _("%(n)d application(s) are still being screened or reviewed; decide them first.") % {"n": pending},
-                    pending=pending)
+                    _("%(n)d application(s) are still being screened or reviewed: %(refs)s. Decide them first.")
+                    % {"n": len(pending), "refs": name_list(pending)}, pending=len(pending), applications=pending)
             check_transition(Round.TRANSITIONS, RoundStatus.CLOSED, RoundStatus.DECIDED, what=_("A round"))
             round_.status = RoundStatus.DECIDED
             round_.decided_at = timezone.now()

@@ -22,7 +22,7 @@ def test_the_programme_desks_have_no_serious_accessibility_violations(page, peop
     visits = {
         None: [f"/en/results/{published.pk}/", f"/en/rounds/{round_.pk}/", "/en/rules/"],
         "alice": [f"/en/applications/{draft.pk}/edit/", f"/en/applications/{draft.pk}/", "/en/applications/"],
-        "offi": [f"/en/applications/{submitted.pk}/", f"/en/desk/rounds/{round_.pk}/", "/en/desk/", "/en/desk/rounds/new/"],
+        "offi": [f"/en/applications/{submitted.pk}/", f"/en/desk/rounds/{round_.pk}/", "/en/desk/programme/", "/en/desk/", "/en/desk/rounds/new/"],
         "revi": [f"/en/reviews/{review.pk}/", "/en/reviews/"],
         "comm": [f"/en/applications/{review_app.pk}/"],
     }

@@ -11,6 +11,13 @@ from lunarshare.testing.factories import UserFactory
 from lunarshare.testing.helpers import browser_login
 
 
+def confirm(page, question: str) -> None:
+    """Answer the confirmation dialog that irreversible steps open (checking its question)."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(question)
+    dialog.get_by_role("button", name="Yes, continue").click()
+
+
 def _as(browser, base_url, username, contexts):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     contexts.append(context)
@@ -52,6 +59,7 @@ def _journey(page, browser, people, contexts):
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Application saved.")).to_be_visible()
     page.get_by_role("button", name="Submit application").click()
+    confirm(page, "Submit application A-")
     expect(page.get_by_text("Application submitted.")).to_be_visible()
     application_url = page.url
 
@@ -87,12 +95,15 @@ def _journey(page, browser, people, contexts):
     committee.get_by_label("Approve", exact=True).check()
     committee.get_by_label("Reason").fill("Ranked first; the request is modest.")
     committee.get_by_role("button", name="Record decision").click()
+    confirm(committee, "Record this decision")
     expect(committee.get_by_text("Decision recorded.")).to_be_visible()
     officer.goto(f"{page.base_url}/en/desk/rounds/{round_.pk}/")
     officer.get_by_role("button", name="Close round").click()
+    confirm(officer, "before its closing time")
     expect(officer.get_by_text("The round is closed.")).to_be_visible()
     committee.goto(f"{page.base_url}/en/desk/rounds/{round_.pk}/")
     committee.get_by_role("button", name="Publish results").click()
+    confirm(committee, "Publish the results")
     expect(committee.get_by_text("Results published.")).to_be_visible()
 
     # A visitor reads the announced results.

@@ -58,7 +58,7 @@ def test_applicant_pages(client, people):
     application = Application.objects.get(title="Web draft")
     assert response.url == reverse("programs:application-edit", args=[application.pk])
     assert client.get(response.url).status_code == 200
-    client.post(reverse("programs:application-action", args=[application.pk]), {"action": "submit"})
+    client.post(reverse("programs:application-action", args=[application.pk]), {"action": "submit", "confirmed": "1"})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     client.force_login(people.bob)

@@ -53,14 +53,14 @@ PUBLIC = [
     ("account_login", ()), ("account_signup", ()), ("account_reset_password", ()),
 ]
 DESKS = {
-    "alice": ["accounts:profile", "accounts:notifications", "accounts:affiliation", "programs:my-applications",
+    "alice": ["web:desk", "accounts:profile", "accounts:notifications", "accounts:affiliation", "programs:my-applications",
               "loans:my-loans"],
-    "cura": ["catalog:curator-home", "catalog:sample-register", "catalog:sample-import", "loans:loan-list",
+    "cura": ["web:desk", "catalog:curator-home", "catalog:sample-register", "catalog:sample-import", "loans:loan-list",
              "loans:incident-list", "loans:report"],
-    "offi": ["programs:officer-home", "programs:round-new", "programs:rule-new", "accounts:officer-people",
+    "offi": ["web:desk", "programs:officer-home", "programs:round-new", "programs:rule-new", "accounts:officer-people",
              "cooperation:payload-create", "cooperation:partner-create", "cooperation:agreement-create",
              "cooperation:gift-create", "science:reports-overdue", "science:dataset-create"],
-    "revi": ["programs:my-reviews"],
+    "revi": ["web:desk", "programs:my-reviews"],
 }
 
 
