@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lunarshare.science",
     "lunarshare.cooperation",
     "lunarshare.insights",
+    "lunarshare.opendata",
     "lunarshare.web",
 ]
 
@@ -265,3 +266,12 @@ SHARED_DATA_DIR = Path(os.environ.get("LUNARSHARE_SHARED_DATA", BASE_DIR.parents
 # The science app's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite
 # ignores the extra columns and still uses the index, which is all the embedded default needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Open data (opendata app; docs/open-data.md) ----------------------------------------
+# DOI prefix of the agency's DataCite repository. 10.80000 is a placeholder in DataCite's test
+# range: set the real prefix before submitting a registration batch.
+LUNARSHARE_DOI_PREFIX = os.environ.get("LUNARSHARE_DOI_PREFIX", "10.80000")
+LUNARSHARE_PUBLISHER = os.environ.get("LUNARSHARE_PUBLISHER", "LunarShare")
+LUNARSHARE_OAI_ADMIN_EMAIL = os.environ.get("LUNARSHARE_OAI_ADMIN_EMAIL", "oai@lunarshare.invalid")
+LUNARSHARE_OAI_REPOSITORY_IDENTIFIER = os.environ.get("LUNARSHARE_OAI_REPOSITORY_IDENTIFIER", "lunarshare.invalid")
+LUNARSHARE_OAI_PAGE_SIZE = int(os.environ.get("LUNARSHARE_OAI_PAGE_SIZE", "200"))
