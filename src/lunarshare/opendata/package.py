@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lunarshare import audit
 from lunarshare.catalog.models import Mission, Sample
+from lunarshare.errors import ConflictError
 from lunarshare.science.models import LICENCE_URLS
 from lunarshare.science.selectors import datasets_visible_to, measurements_visible_to
 
@@ -132,8 +133,6 @@ def open_data_package_publish(*, actor, now=None) -> dict:
     now = now or timezone.now()
     version = now.strftime("%Y%m%dT%H%M%SZ")
     if default_storage.exists(f"{ROOT}/{version}/datapackage.json"):
-        from lunarshare.errors import ConflictError
-
         raise ConflictError(f"Open-data version {version} already exists.")
     resources = []
     for name, (title, build) in RESOURCES.items():
