@@ -428,6 +428,8 @@ def endpoint(request):
     except OAIError as error:
         for child in root[2:]:
             root.remove(child)
+        if error.code in ("badVerb", "badArgument"):  # the protocol: echo the base URL only
+            root[1].attrib.clear()
         _sub(root, "error", error.message, code=error.code)
     return _response(root)
 
