@@ -240,7 +240,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a "kind" field; name this enum explicitly so the schema (and so
     # `check --deploy`, which builds it) has no naming-collision warning.
-    "ENUM_NAME_OVERRIDES": {"RoundKindEnum": "lunarshare.programs.models.Round.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoundKindEnum": "lunarshare.programs.models.Round.Kind",
+        # The cooperation registry's write inputs (opendata/cooperation API).
+        "PartnerKindEnum": "lunarshare.cooperation.models.PartnerOrganisation.Kind",
+        "AgreementKindEnum": "lunarshare.cooperation.models.CooperationAgreement.Kind",
+        "AgreementStatusEnum": "lunarshare.cooperation.models.CooperationAgreement.Status",
+        "PayloadKindEnum": "lunarshare.cooperation.models.InternationalPayload.Kind",
+        "PayloadStatusEnum": "lunarshare.cooperation.models.InternationalPayload.Status",
+    },
 }
 
 # --- Security (production values when DEBUG is off) --------------------------------------
