@@ -3,7 +3,12 @@ the officer pages (officer allowed, applicant 403, anonymous 401)."""
 
 import pytest
 
-from lunarshare.cooperation.models import CooperationAgreement, InternationalPayload, PartnerOrganisation, SampleGift
+from lunarshare.cooperation.models import (
+    CooperationAgreement,
+    InternationalPayload,
+    PartnerOrganisation,
+    SampleGift,
+)
 from lunarshare.testing.factories import MissionFactory, make_sample
 
 from .factories import make_agreement, make_partner, make_payload
