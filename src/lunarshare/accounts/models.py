@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from lunarshare.language import pick
 
 from .validators import validate_orcid, validate_ror
 
@@ -33,9 +34,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return pick(self, "name")
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import BilingualNameMixin, Institution
+from lunarshare.language import local
 from lunarshare.mass import format_mass
 
 
@@ -18,7 +19,8 @@ class Mission(BilingualNameMixin):
     ``returned_mass_ug`` is the mission's returned mass as published; ``returned_mass_is_rounded``
     says whether that publication rounded it (the Apollo figures are in whole kg).
     ``landing_date`` is the touchdown on the Moon, ``return_date`` the capsule's landing on Earth;
-    ``source`` says where the dates, coordinates and masses come from (blank values were not verified).
+    ``source`` says where the dates, coordinates and masses come from (blank values were not verified),
+    one citation per line; ``agency_zh`` and ``source_zh`` are the Chinese versions.
     """
 
     class Convention(models.TextChoices):
@@ -28,6 +30,7 @@ class Mission(BilingualNameMixin):
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     agency = models.CharField(_("agency"), max_length=100)
+    agency_zh = models.CharField(_("agency (Chinese)"), max_length=100, blank=True)
     landing_date = models.DateField(_("landing date"), null=True, blank=True,
                                     help_text=_("Date (UTC) the lander touched down on the Moon."))
     return_date = models.DateField(_("return date"), null=True, blank=True,
@@ -41,6 +44,7 @@ class Mission(BilingualNameMixin):
     id_convention = models.CharField(max_length=10, choices=Convention.choices, default=Convention.APOLLO)
     sort_order = models.PositiveSmallIntegerField(default=0)
     source = models.TextField(_("source"), blank=True)
+    source_zh = models.TextField(_("source (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -52,11 +56,16 @@ class Mission(BilingualNameMixin):
     @property
     def landing_site_local(self) -> str:
         """The landing site in the active language (Chinese when available and active)."""
-        from django.utils.translation import get_language
+        return local(self.landing_site, self.landing_site_zh)
 
-        if (get_language() or "en").startswith("zh") and self.landing_site_zh:
-            return self.landing_site_zh
-        return self.landing_site
+    @property
+    def agency_local(self) -> str:
+        return local(self.agency, self.agency_zh)
+
+    @property
+    def source_citations(self) -> list[str]:
+        """The sources in the active language, one citation each."""
+        return [line.strip() for line in local(self.source, self.source_zh).splitlines() if line.strip()]
 
 
 class StorageLocation(BilingualNameMixin):
@@ -172,6 +181,7 @@ class Sample(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=SampleCategory.choices, default=SampleCategory.RESEARCH)
     status = models.CharField(_("status"), max_length=20, choices=SampleStatus.choices, default=SampleStatus.AVAILABLE)
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     initial_mass_ug = models.BigIntegerField(_("initial mass (µg)"))
     mass_ug = models.BigIntegerField(_("current mass (µg)"))
     location = models.ForeignKey(StorageLocation, null=True, blank=True, on_delete=models.PROTECT, related_name="samples")
@@ -203,6 +213,11 @@ class Sample(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+    @property
+    def description_local(self) -> str:
+        """The description in the page's language (curators' records may exist in one only)."""
+        return local(self.description, self.description_zh)
 
     @property
     def mass_display(self) -> str:

@@ -273,6 +273,23 @@ def sample_write_off(*, actor, sample: Sample, reason: str, mass_ug: int | None 
     return entry
 
 
+def sample_describe(*, actor, sample: Sample, description: str, description_zh: str) -> Sample:
+    """Set a sample's description in English and Chinese (either may stay empty)."""
+    description, description_zh = (description or "").strip(), (description_zh or "").strip()
+    if len(description) > 5000 or len(description_zh) > 5000:
+        raise ValidationFailed(_("A description may have at most 5,000 characters."))
+    with transaction.atomic():
+        sample = _lock(sample)
+        old = {"description": sample.description, "description_zh": sample.description_zh}
+        new = {"description": description, "description_zh": description_zh}
+        if old == new:
+            return sample
+        sample.description, sample.description_zh = description, description_zh
+        sample.save(update_fields=["description", "description_zh", "updated_at"])
+        audit.record(actor=actor, verb="sample.described", obj=sample, data={"old": old, "new": new})
+    return sample
+
+
 def sample_change_status(*, actor, sample: Sample, status: str, reason: str = "") -> Sample:
     """Move a sample between statuses along ``Sample.TRANSITIONS`` (reserve, lend, release, deaccession)."""
     _check_choice(status, SampleStatus, _("status"))

@@ -12,19 +12,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from lunarshare.accounts.models import BilingualNameMixin
 from lunarshare.accounts.validators import validate_ror
 from lunarshare.catalog.models import LedgerEntry, Mission, Sample
+from lunarshare.language import pick
 
-
-def _pick(obj, field: str) -> str:
-    zh = (get_language() or "en").startswith("zh")
-    first, second = (f"{field}_zh", f"{field}_en") if zh else (f"{field}_en", f"{field}_zh")
-    return getattr(obj, first, "") or getattr(obj, second, "")
+_pick = pick
 
 
 class DatePrecision(models.TextChoices):

@@ -40,6 +40,7 @@ from django_countries import countries
 
 from lunarshare.audit.models import ChainHead
 from lunarshare.catalog.models import LedgerEntry, Mission, Sample, SampleStatus
+from lunarshare.language import pick
 
 CACHE_PREFIX = "insights:statistics:v1"
 STATISTICS_CACHE_SECONDS = 6 * 60 * 60
@@ -201,7 +202,7 @@ def applications_per_round() -> list[dict]:
         granted = c.get("approved", 0) + c.get("reduced", 0)
         decided_count = granted + c.get("rejected", 0)
         rows.append({
-            "round": rnd.pk, "title": rnd.title_zh if (get_language() or "").startswith("zh") and rnd.title_zh else rnd.title_en,
+            "round": rnd.pk, "title": pick(rnd, "title"),
             "kind": rnd.kind, "published": rnd.results_published_at.date().isoformat(),
             "submitted": c.get("submitted", 0), "approved": c.get("approved", 0), "reduced": c.get("reduced", 0),
             "rejected": c.get("rejected", 0), "withdrawn": c.get("withdrawn", 0),

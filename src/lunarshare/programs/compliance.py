@@ -22,6 +22,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django_countries import countries as country_names
 
 from lunarshare.accounts.validators import normalize_orcid
 from lunarshare.mass import format_mass
@@ -34,6 +36,80 @@ PASS, FAIL, FLAG = ComplianceResult.Outcome.PASS, ComplianceResult.Outcome.FAIL,
 FUNDER_ALIASES = {
     "NASA": ["NASA", "National Aeronautics and Space Administration"],
 }
+
+# Named rule settings offered to officers. A rule made from a preset stores ``{"preset": key}``
+# beside its parameters, not a title or reason in the language of whoever created it, so that
+# every page names it in the reader's language.
+PRESETS = {
+    "wolf_amendment": {
+        "type": "legal_review",
+        "params": {"countries": ["US"], "funders": ["NASA"]},
+        "title": gettext_lazy("Wolf Amendment legal review"),
+        "reason": gettext_lazy("US appropriations law (the Wolf Amendment) restricts NASA-funded bilateral work "
+                               "with China; an officer records how the work is funded before a decision"),
+    },
+}
+STANDARD_RULE_TYPES = ("funding_declared", "team_orcid", "mass_limits", "destructive_methods")
+
+
+def preset_params(key: str) -> dict:
+    return {**PRESETS[key]["params"], "preset": key}
+
+
+def _preset(rule: ComplianceRule) -> dict | None:
+    return PRESETS.get(rule.params.get("preset")) if isinstance(rule.params, dict) else None
+
+
+def rule_title(rule: ComplianceRule) -> str:
+    """The rule's name in the reader's language: its preset's title, else the officer's label,
+    else the name of its type."""
+    preset = _preset(rule)
+    return str(preset["title"]) if preset else (rule.label or str(rule.get_type_display()))
+
+
+def _rule_reason(rule: ComplianceRule) -> str:
+    preset = _preset(rule)
+    if preset:
+        return str(preset["reason"])
+    return rule.params.get("reason") or _("the funding conditions for this country need legal review")
+
+
+def _names(values) -> str:
+    return pgettext("separator in a list of names", ", ").join(str(v) for v in values)
+
+
+def describe(rule: ComplianceRule) -> str:
+    """What the rule checks, as a sentence (officers read this, never the JSON parameters)."""
+    params = rule.params or {}
+    kind = rule.type
+    if kind == ComplianceRule.Type.FUNDING_DECLARED:
+        text = _("At least %(n)d funding source must be declared.") % {"n": max(1, _int_param(params, "min_sources", 1))}
+        return text + (" " + _("Every source needs its grant id.") if params.get("grant_id_required") else "")
+    if kind == ComplianceRule.Type.TEAM_ORCID:
+        return _("At least %(n)d team member must be named, each with a valid ORCID iD.") % {
+            "n": max(1, _int_param(params, "min_members", 1))}
+    if kind == ComplianceRule.Type.MASS_LIMITS:
+        limits = [_("at most %(mass)s of %(form)s") % {"mass": format_mass(v), "form": SampleForm(k).label}
+                  for k, v in sorted((params.get("per_form_ug") or {}).items()) if k in SampleForm.values]
+        if isinstance(params.get("max_total_ug"), int):
+            limits.insert(0, _("at most %(mass)s in all") % {"mass": format_mass(params["max_total_ug"])})
+        if not limits:
+            return _("Requests must stay within the round's mass limits.")
+        return _("Requests must stay within the round's mass limits: %(limits)s.") % {"limits": _names(limits)}
+    if kind == ComplianceRule.Type.DESTRUCTIVE_METHODS:
+        return _("Every destructive method needs a written plan and consent to record it on video.")
+    if kind == ComplianceRule.Type.LEGAL_REVIEW:
+        return _("Applications from institutions in %(countries)s funded by %(funders)s are flagged for legal "
+                 "review before a decision: %(reason)s.") % {
+            "countries": _names(country_names.name(str(c).upper()) or c for c in params.get("countries", [])),
+            "funders": _names(params.get("funders", [])), "reason": _rule_reason(rule)}
+    if kind == ComplianceRule.Type.ATTACHMENTS:
+        kinds = params.get("kinds")
+        if not kinds:
+            return _("The round's required attachments must be present.")
+        labels = [Attachment.Kind(k).label if k in Attachment.Kind.values else k for k in kinds]
+        return _("These attachments must be present: %(kinds)s.") % {"kinds": _names(labels)}
+    return str(rule.get_type_display())
 
 
 def _int_param(params: dict, key: str, default: int) -> int:
@@ -129,7 +205,7 @@ def legal_review(rule: ComplianceRule, application) -> tuple[str, str]:
                       if _funder_matches(source.agency, f, aliases)})
     if not matched:
         return PASS, _("No listed funder (%(funders)s) declared.") % {"funders": ", ".join(funders)}
-    reason = rule.params.get("reason") or _("the funding conditions for this country need legal review")
+    reason = _rule_reason(rule)
     return FLAG, _("Legal review: institution in %(country)s with funding from %(funders)s — %(reason)s.") % {
         "country": country, "funders": ", ".join(matched), "reason": reason}
 

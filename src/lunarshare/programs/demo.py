@@ -23,7 +23,6 @@ from . import services
 from .models import (
     Application,
     ApplicationStatusChange,
-    ComplianceRule,
     Review,
     Round,
     RuleDocument,
@@ -105,9 +104,6 @@ INTERNATIONAL_ZH = SUMMARY_NOTE_ZH + """
 - **周期**：据报道每六个月受理并评审一次申请。
 """
 
-WOLF = {"countries": ["US"], "funders": ["NASA"],
-        "reason": "US appropriations law (the Wolf Amendment) restricts NASA-funded bilateral work with China; "
-                  "an officer records how the work is funded before a decision"}
 
 # Institution, demo username, illustrative allocation: [(sample-set key, mg)]
 REPLAY = [
@@ -179,11 +175,7 @@ def _rules(officer, stdout):
 
 
 def _standard_rules(officer, round_):
-    for rule_type in (ComplianceRule.Type.FUNDING_DECLARED, ComplianceRule.Type.TEAM_ORCID,
-                      ComplianceRule.Type.MASS_LIMITS, ComplianceRule.Type.DESTRUCTIVE_METHODS):
-        services.compliance_rule_create(actor=officer, round_=round_, type=rule_type)
-    services.compliance_rule_create(actor=officer, round_=round_, type=ComplianceRule.Type.LEGAL_REVIEW, params=WOLF,
-                                    label="Wolf Amendment legal review")
+    services.compliance_rules_add_standard(actor=officer, round_=round_)
 
 
 def _application(applicant, round_, title, items, *, funding="Demo research council (fictional)", country="",

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import Institution
 from lunarshare.catalog.models import Mission
-from lunarshare.mass import parse_mass
+from lunarshare.language import pick
+from lunarshare.mass import format_mass, parse_mass
 
 from .models import Attachment, ComplianceRule, ConflictDeclaration, Round, RuleDocument, SampleForm
 
@@ -97,11 +98,8 @@ class ScreenForm(forms.Form):
 
     def __init__(self, *args, checklist=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language
-
-        zh = (get_language() or "en").startswith("zh")
         for line in checklist:
-            label = (line.get("label_zh") if zh else None) or line["label_en"]
+            label = pick(line, "label")
             self.fields[f"check_{line['key']}"] = forms.BooleanField(label=label, required=False)
         self.checklist_keys = [line["key"] for line in checklist]
 
@@ -120,7 +118,7 @@ class DecideForm(forms.Form):
         for item in self.items:
             self.fields[f"item_{item.pk}"] = MassField(
                 label=_("Approved mass for %(set)s (mg)") % {"set": item.sample_set.name}, required=False,
-                help_text=_("requested: %(mass)s; only used for a reduced approval") % {"mass": item.requested_mass_ug / 1000})
+                help_text=_("requested: %(mass)s; only used for a reduced approval") % {"mass": format_mass(item.requested_mass_ug)})
 
     def item_masses(self) -> list[dict]:
         rows = []

@@ -12,16 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import Institution
+from lunarshare.language import pick
 
-
-def _pick(obj, field: str) -> str:
-    zh = (get_language() or "en").startswith("zh")
-    first, second = (f"{field}_zh", f"{field}_en") if zh else (f"{field}_en", f"{field}_zh")
-    return getattr(obj, first, "") or getattr(obj, second, "")
+_pick = pick
 
 
 class BilingualTitleMixin(models.Model):
@@ -327,7 +323,16 @@ class ComplianceRule(models.Model):
         verbose_name = _("compliance rule")
 
     def __str__(self) -> str:
-        return self.label or self.get_type_display()
+        from .compliance import rule_title
+
+        return rule_title(self)
+
+    @property
+    def description(self) -> str:
+        """What the rule checks, as a sentence in the active language."""
+        from .compliance import describe
+
+        return describe(self)
 
 
 # --- Applications ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lunarshare.accounts.models import Role
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 
-from . import forms, selectors, services
+from . import compliance, forms, selectors, services
 from .models import (
     Application,
     ApplicationStatus,
@@ -30,10 +30,6 @@ from .models import (
     RuleVersion,
 )
 from .services._common import can_apply
-
-WOLF_RULE = {"countries": ["US"], "funders": ["NASA"],
-             "reason": "US federal appropriations law (the Wolf Amendment) restricts NASA-funded bilateral work with "
-                       "China; the officer records how the funding is separated before a decision"}
 
 
 def roles_required(*roles):
@@ -384,13 +380,11 @@ def round_new(request):
             with transaction.atomic():
                 round_ = services.round_create(actor=request.user, missions=missions, **data)
                 if standard:
-                    for rule_type in (ComplianceRule.Type.FUNDING_DECLARED, ComplianceRule.Type.TEAM_ORCID,
-                                      ComplianceRule.Type.MASS_LIMITS, ComplianceRule.Type.DESTRUCTIVE_METHODS):
-                        services.compliance_rule_create(actor=request.user, round_=round_, type=rule_type)
-                if wolf:
+                    services.compliance_rules_add_standard(actor=request.user, round_=round_, legal_review=wolf)
+                elif wolf:
                     services.compliance_rule_create(actor=request.user, round_=round_,
-                                                    type=ComplianceRule.Type.LEGAL_REVIEW, params=WOLF_RULE,
-                                                    label=_("Wolf Amendment legal review"))
+                                                    type=ComplianceRule.Type.LEGAL_REVIEW,
+                                                    params=compliance.preset_params("wolf_amendment"))
             return round_
 
         round_ = _run(request, create, _("Round created as a draft. Add sample sets, then open it."))

@@ -332,6 +332,17 @@ def compliance_rule_create(*, actor, round_: Round, type: str, params: dict | No
     return rule
 
 
+def compliance_rules_add_standard(*, actor, round_: Round, legal_review: bool = True) -> list[ComplianceRule]:
+    """The rules most rounds use: funding, ORCID iDs, mass limits and destructive methods, and
+    (``legal_review``) the Wolf Amendment flag for NASA-funded US institutions."""
+    with transaction.atomic():
+        rules = [compliance_rule_create(actor=actor, round_=round_, type=t) for t in compliance.STANDARD_RULE_TYPES]
+        if legal_review:
+            rules.append(compliance_rule_create(actor=actor, round_=round_, type=ComplianceRule.Type.LEGAL_REVIEW,
+                                                params=compliance.preset_params("wolf_amendment")))
+    return rules
+
+
 def compliance_rule_deactivate(*, actor, rule: ComplianceRule) -> ComplianceRule:
     require_officer(actor)
     with transaction.atomic():

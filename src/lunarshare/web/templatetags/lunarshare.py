@@ -4,9 +4,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 
+from lunarshare.language import pick
 from lunarshare.mass import UG_PER_G, format_mass
 
 register = template.Library()
@@ -33,9 +34,7 @@ def mass_rounded_filter(mass_ug):
 @register.simple_tag
 def bilingual(obj, field):
     """``{% bilingual rule "title" %}``: the active language's ``title_zh``/``title_en``, else the other."""
-    zh = (get_language() or "en").startswith("zh")
-    first, second = (f"{field}_zh", f"{field}_en") if zh else (f"{field}_en", f"{field}_zh")
-    return getattr(obj, first, "") or getattr(obj, second, "")
+    return pick(obj, field)
 
 
 @register.simple_tag(takes_context=True)
@@ -45,3 +44,81 @@ def translated_path(context, language_code):
     if request is None:
         return f"/{language_code}/"
     return translate_url(request.get_full_path(), language_code)
+
+
+@register.filter(name="choice_label")
+def choice_label_filter(value, choices_name):
+    """``{{ node.type|choice_label:"sample_type" }}`` → "Rock chip" / "岩屑" (never the code)."""
+    from lunarshare.web.phrases import choice_label
+
+    return choice_label(value, choices_name)
+
+
+@register.filter(name="event_phrase")
+def event_phrase_filter(event):
+    """``{{ event|event_phrase }}`` → "Loan agreement signed → Agreement signed"."""
+    from lunarshare.web.phrases import event_phrase
+
+    return event_phrase(event)
+
+
+def _time_element(value, zone, *, date_only: bool, local: bool) -> str:
+    from django.utils.dateformat import format as date_format
+    from django.utils.formats import get_format
+    from django.utils.html import format_html
+
+    local_value = timezone.localtime(value, zone)
+    if date_only:
+        text = date_format(local_value, get_format("DATE_FORMAT"))
+    else:
+        text = f"{date_format(local_value, get_format('DATETIME_FORMAT'))} ({zone_label(local_value)})"
+    return format_html('<time datetime="{}"{}>{}</time>', value.isoformat(), " data-local" if local else "", text)
+
+
+def zone_label(value) -> str:
+    """"UTC", "Asia/Shanghai", "Europe/Berlin": the IANA name people recognise, not "CST"."""
+    return getattr(value.tzinfo, "key", None) or value.tzname() or "UTC"
+
+
+@register.simple_tag
+def moment(value, precision="datetime"):
+    """``{% moment loan.shipped_at %}`` → "30 Nov 2026, 18:05 (Europe/Berlin)" in the viewer's
+    zone; ``{% moment value "date" %}`` → the date in the viewer's zone (the same day on every
+    page). Dates (not datetimes) are shown as they are."""
+    import datetime
+
+    if not value:
+        return ""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        from django.utils.dateformat import format as date_format
+        from django.utils.formats import get_format
+
+        return date_format(value, get_format("DATE_FORMAT"))
+    return _time_element(value, timezone.get_current_timezone(), date_only=precision == "date", local=False)
+
+
+@register.simple_tag
+def deadline(value, round_):
+    """``{% deadline round.closes_at round %}`` → "21 Dec 2026, 00:45 (Asia/Shanghai)", and
+    ``time.js`` adds the visitor's local time beside it."""
+    from lunarshare.web.timezones import zone_from_name
+
+    if not value:
+        return ""
+    zone = zone_from_name(getattr(round_, "timezone", None)) or timezone.get_default_timezone()
+    return _time_element(value, zone, date_only=False, local=True)
+
+
+@register.filter(name="quantity")
+def quantity_filter(value):
+    """A measured value as recorded, without padding or exponent: ``10.5`` stays "10.5" beside
+    "11" (``floatformat:-4`` would print "10.5000"), ``Decimal("1E+1")`` is "10"."""
+    from decimal import InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    return format(number, "f")

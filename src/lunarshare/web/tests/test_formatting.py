@@ -77,3 +77,23 @@ def test_headline_masses_are_rounded_to_whole_grams_from_a_kilogram_up():
         assert template.render(Context({"m": 383_029_319_000})) == "≈ 383,029 g"
         assert template.render(Context({"m": 1_731_000_000})) == "1,731 g"  # exact: no ≈
         assert template.render(Context({"m": 157_600})) == "157.6 mg"  # small masses stay exact
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("10.5000", "10.5"), ("11", "11"), ("1E+1", "10"), ("0.00012", "0.00012"), (3.95, "3.95"), (None, ""),
+])
+def test_measured_values_are_shown_as_recorded_without_padding(value, shown):
+    from decimal import Decimal
+
+    rendered = Template("{{ v|quantity }}").render(Context({"v": Decimal(value) if isinstance(value, str) else value}))
+    assert rendered == shown
+
+
+def test_the_requested_mass_in_the_decision_form_is_a_mass_not_a_bare_number(people):
+    from lunarshare.programs.forms import DecideForm
+    from lunarshare.programs.tests.factories import make_application, make_round
+
+    application = make_application(people.alice, make_round(), mass_ug=50_000)
+    form = DecideForm(items=application.items.select_related("sample_set"))
+    help_texts = " ".join(str(f.help_text) for f in form.fields.values())
+    assert "50 mg" in help_texts and "50.0" not in help_texts
