@@ -155,3 +155,15 @@ def test_a_real_harvester_collects_every_record(live_server, people, settings, w
     assert len(records) == 5 and len({r.header.identifier for r in records}) == 5
     assert sum(r.deleted for r in records) == 1
     assert len(headers) == 4
+
+
+def test_an_incremental_harvest_sees_a_later_deaccession_as_a_deletion(client, world):
+    from lunarshare.catalog.models import Sample
+    from lunarshare.catalog.services import sample_change_status
+
+    Sample.objects.update(updated_at="2001-01-01T00:00:00Z")
+    sample_change_status(actor=world.people.curator, sample=world.rock, status="deaccessioned", reason="test")
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2002-01-01"}, set="kind:sample")
+    headers = root.findall("o:ListIdentifiers/o:header", NS)
+    assert [h.findtext("o:identifier", namespaces=NS) for h in headers] == [oai_identifier("sample", world.rock.uid)]
+    assert headers[0].get("status") == "deleted"
