@@ -9,6 +9,7 @@ STORAGE_BACKEND  "local" (default) or "s3" (then AWS_STORAGE_BUCKET_NAME, AWS_S3
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -204,6 +205,20 @@ ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # When true, curators, officers and committee members must set up TOTP before using the site.
 LUNARSHARE_REQUIRE_2FA_FOR_STAFF = env_bool("LUNARSHARE_REQUIRE_2FA_FOR_STAFF", False)
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default): the
+# header is ignored and the client is REMOTE_ADDR. Rate limits and lockouts key on this address
+# (lunarshare.accounts.security.client_ip); allauth and DRF are given the same count.
+LUNARSHARE_TRUSTED_PROXIES = int(os.environ.get("LUNARSHARE_TRUSTED_PROXIES", "0") or 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = LUNARSHARE_TRUSTED_PROXIES
+# API tokens (django-rest-knox, stored as SHA-512 digests): lifetime in days.
+LUNARSHARE_API_TOKEN_TTL_DAYS = int(os.environ.get("LUNARSHARE_API_TOKEN_TTL_DAYS", "30") or 30)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=LUNARSHARE_API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending "Authorization: Token <key>"
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTO_REFRESH": False,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -220,9 +235,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lunarshare.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "NUM_PROXIES": LUNARSHARE_TRUSTED_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lunarshare.api.CountedPagination",
@@ -244,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy`, which builds it) has no naming-collision warning.
     "ENUM_NAME_OVERRIDES": {
         "RoundKindEnum": "lunarshare.programs.models.Round.Kind",
+        "RoleEnum": "lunarshare.accounts.models.Role",
         # The cooperation registry's write inputs (opendata/cooperation API).
         "PartnerKindEnum": "lunarshare.cooperation.models.PartnerOrganisation.Kind",
         "AgreementKindEnum": "lunarshare.cooperation.models.CooperationAgreement.Kind",

@@ -7,6 +7,24 @@ from .models import AffiliationRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """allauth's rate limits count against the same address as the API's (see security.client_ip)."""
+        from .security import client_ip
+
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """allauth counts failed web logins per typed name; count them per account instead, so
+        that alternating username and e-mail address gives no extra guesses."""
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from .security import account_for_login
+
+        account = account_for_login(credentials.get("email", credentials.get("username", "")))
+        if account is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_current_site(request).domain}:account-{account.pk}"
+
     def get_login_redirect_url(self, request):
         user = request.user
         if user.is_authenticated and not user.institution_id and not AffiliationRequest.objects.filter(

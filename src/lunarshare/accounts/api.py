@@ -1,12 +1,14 @@
 """REST API of the accounts app: token login, the public list of institutions, the current user.
 
-``POST /api/v1/auth/token/``  username + password → ``{"token": ...}`` (throttled; failures limited)
+``POST /api/v1/auth/token/``  username + password (+ ``otp`` with TOTP) → ``{"token": ...}`` (throttled)
+``GET/POST /api/v1/auth/tokens/``, ``DELETE /api/v1/auth/tokens/<id>/``  your tokens
 ``GET  /api/v1/institutions/`` confirmed institutions, filters ``country``, ``kind``, ``search``
 ``GET  /api/v1/me/``           who the token or session belongs to, with roles and institution
 """
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
@@ -16,21 +18,42 @@ from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, permissions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from lunarshare.errors import PermissionDeniedError, ValidationFailed
+from lunarshare.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 
-from .models import Institution, Role
+from .models import ApiToken, Institution, Role, RoleGrantRequest, User
 from .rules import can_apply
-from .selectors import institution_list, institution_search_q
+from .security import REFUSALS, account_for_login, client_ip, has_totp, second_factor_refusal
+from .selectors import (
+    institution_list,
+    institution_search_q,
+    person_get_for_officer,
+    role_request_get_for_officer,
+    role_requests,
+    token_list_for,
+)
+from .services import (
+    role_grant_approve,
+    role_grant_cancel,
+    role_grant_reject,
+    role_grant_request,
+    role_revoke,
+    token_create,
+    token_revoke,
+)
 
 # --- Token login --------------------------------------------------------------------------------
 
 
-class TokenLoginThrottle(SimpleRateThrottle):
+class ClientIpThrottleMixin:
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class TokenLoginThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
     """At most 60 requests a minute per client address, whatever the outcome."""
 
     scope = "auth-token"
@@ -41,16 +64,19 @@ class TokenLoginThrottle(SimpleRateThrottle):
 
 
 class FailedTokenLogins:
-    """Counts failed token logins per client address and per username over a window, like
-    allauth's ``login_failed`` limit for the web form. Successful logins are never slowed down;
-    after too many failures even the right password is refused until the window passes."""
+    """Counts failed token logins per client address and per account over a window, like
+    allauth's ``login_failed`` limit for the web form. The account is the one the typed username
+    or e-mail address resolves to; names that match nobody count against the address only.
+    Successful logins are never slowed down; after too many failures even the right password is
+    refused until the window passes."""
 
     WINDOW = 5 * 60
-    LIMITS = {"ip": 10, "username": 5}
+    LIMITS = {"ip": 10, "account": 5}
 
-    def __init__(self, request, username: str):
-        ip = TokenLoginThrottle().get_ident(request)
-        self.keys = {"ip": f"auth-token-failed:ip:{ip}", "username": f"auth-token-failed:user:{username.lower()[:254]}"}
+    def __init__(self, request, account: User | None):
+        self.keys = {"ip": f"auth-token-failed:ip:{client_ip(request)}"}
+        if account is not None:
+            self.keys["account"] = f"auth-token-failed:user:{account.pk}"
 
     def check(self) -> None:
         counts = cache.get_many(list(self.keys.values()))
@@ -66,9 +92,15 @@ class FailedTokenLogins:
                 cache.set(key, 1, self.WINDOW)
 
 
+def _email_verified(user: User) -> bool:
+    return user.verified_by_administrator or user.emailaddress_set.filter(verified=True).exists()
+
+
 class TokenLogin(APIView):
     """Throttled twice: by request rate per address, and by failed attempts per address and
-    per username (see :class:`FailedTokenLogins`)."""
+    per account (see :class:`FailedTokenLogins`). A person with TOTP also gives ``otp`` (a code
+    or an unused recovery code); staff who must use two-factor authentication get no token
+    before setting it up."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
@@ -77,29 +109,95 @@ class TokenLogin(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=254, trim_whitespace=True)
         password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+        otp = serializers.CharField(max_length=64, required=False, allow_blank=True, trim_whitespace=True)
+        name = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                     help_text=gettext_lazy("what you call this token, e.g. the laptop it lives on"))
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        expiry = serializers.DateTimeField(allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[],
-                   summary="Exchange a username and password for an API token")
+                   summary="Exchange a username (or e-mail), password and two-factor code for an API token")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        failures = FailedTokenLogins(request, data.validated_data["username"])
+        login = data.validated_data["username"]
+        failures = FailedTokenLogins(request, account_for_login(login))
         failures.check()
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(request._request, username=login, password=data.validated_data["password"])
         if user is None:
             failures.record()
             raise ValidationFailed(_("The username or password is wrong."), code="bad_credentials")
         if not user.is_active:
             raise PermissionDeniedError(_("This account is disabled."), code="inactive")
-        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not user.emailaddress_set.filter(verified=True).exists():
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not _email_verified(user):
             raise PermissionDeniedError(_("Confirm your e-mail address first (follow the link we sent you)."),
                                         code="email_unverified")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        refusal = second_factor_refusal(user, otp=data.validated_data.get("otp"), issuing=True)
+        if refusal == "otp_invalid":
+            failures.record()
+        if refusal:
+            raise PermissionDeniedError(REFUSALS[refusal], code=refusal)
+        token, key = token_create(actor=user, name=data.validated_data.get("name") or _("API token"),
+                                  second_factor=has_totp(user))
+        return Response(self.OutputSerializer({"token": key, "expiry": token.expiry}).data)
+
+
+# --- The person's tokens ---------------------------------------------------------------------------
+
+
+class TokenOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, token) -> bool:
+        request = self.context.get("request")
+        return bool(request is not None and getattr(request.auth, "pk", None) == token.pk
+                    and isinstance(request.auth, ApiToken))
+
+
+class TokenList(APIView):
+    """``GET``: your live tokens (never their keys). ``POST {"name"}``: a new token for the
+    signed-in web session (a token cannot mint tokens; use ``/api/v1/auth/token/`` with your
+    password instead)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class TokenCreateInputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    @extend_schema(responses={200: TokenOutput(many=True)}, summary="Your API tokens")
+    def get(self, request):
+        return Response(TokenOutput(token_list_for(request.user), many=True, context={"request": request}).data)
+
+    @extend_schema(request=TokenCreateInputSerializer, responses={201: TokenLogin.OutputSerializer},
+                   summary="A new API token for the signed-in session")
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDeniedError(_("A token cannot create tokens: sign in with your password."),
+                                        code="session_required")
+        data = self.TokenCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = token_create(actor=request.user, name=data.validated_data.get("name", ""),
+                                  second_factor=has_totp(request.user))
+        return Response(TokenLogin.OutputSerializer({"token": key, "expiry": token.expiry}).data, status=201)
+
+
+class TokenDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None}, summary="Revoke one of your API tokens")
+    def delete(self, request, pk):
+        token = token_list_for(request.user).filter(pk=pk).first()
+        if token is None:
+            raise NotFoundError(_("You have no such token."))
+        token_revoke(actor=request.user, token=token)
+        return Response(status=204)
 
 
 # --- Institutions -------------------------------------------------------------------------------
@@ -186,3 +284,89 @@ class Me(APIView):
             "roles": sorted(user.role_set), "institution": user.institution, "can_apply": can_apply(user),
         }).data)
 
+
+
+# --- Roles: four eyes on power ------------------------------------------------------------------
+
+
+class RoleRequestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.IntegerField(source="user_id")
+    role = serializers.ChoiceField(choices=Role.choices)
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    requested_by = serializers.IntegerField(source="requested_by_id")
+    requested_at = serializers.DateTimeField()
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+
+
+class OfficerOnlyMixin:
+    """Officers only; anyone else is told the address does not exist (404, never 403)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not rules.has_perm("accounts.manage_people", request.user):
+            raise NotFoundError(_("Not found."))
+
+
+class RoleRequestList(OfficerOnlyMixin, APIView):
+    """``GET``: role requests (``?status=requested`` by default). ``POST {"user", "role", "reason"}``:
+    ask that a person be given a power role; a second officer approves."""
+
+    class RoleRequestInputSerializer(serializers.Serializer):
+        user = serializers.IntegerField(min_value=1)
+        role = serializers.ChoiceField(choices=Role.choices)
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(responses={200: RoleRequestOutput(many=True)}, summary="Role requests")
+    def get(self, request):
+        status = request.query_params.get("status", RoleGrantRequest.Status.REQUESTED)
+        if status not in RoleGrantRequest.Status.values:
+            raise ValidationFailed(_("Unknown status “%(value)s”.") % {"value": status}, field="status")
+        return Response(RoleRequestOutput(role_requests(status=status), many=True).data)
+
+    @extend_schema(request=RoleRequestInputSerializer, responses={201: RoleRequestOutput}, summary="Ask for a power role")
+    def post(self, request):
+        data = self.RoleRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = person_get_for_officer(request.user, data.validated_data["user"])
+        grant_request = role_grant_request(actor=request.user, user=person, role=data.validated_data["role"],
+                                           reason=data.validated_data["reason"])
+        return Response(RoleRequestOutput(grant_request).data, status=201)
+
+
+class RoleRequestDecision(OfficerOnlyMixin, APIView):
+    """``POST .../<id>/approve/``, ``.../reject/`` (``note`` required) or ``.../cancel/``."""
+
+    class RoleDecisionInputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    @extend_schema(request=RoleDecisionInputSerializer, responses={200: RoleRequestOutput},
+                   summary="Decide a role request", operation_id="role_request_decide")
+    def post(self, request, pk, decision):
+        if decision not in ("approve", "reject", "cancel"):
+            raise NotFoundError(_("Not found."))
+        data = self.RoleDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant_request = role_request_get_for_officer(request.user, pk)
+        note = data.validated_data.get("note", "")
+        if decision == "approve":
+            role_grant_approve(actor=request.user, grant_request=grant_request, note=note)
+        elif decision == "reject":
+            role_grant_reject(actor=request.user, grant_request=grant_request, note=note)
+        else:
+            role_grant_cancel(actor=request.user, grant_request=grant_request)
+        grant_request.refresh_from_db()
+        return Response(RoleRequestOutput(grant_request).data)
+
+
+class PersonRole(OfficerOnlyMixin, APIView):
+    @extend_schema(responses={204: None}, summary="Take a role away from a person (their tokens die)")
+    def delete(self, request, pk, role):
+        person = person_get_for_officer(request.user, pk)
+        role_revoke(actor=request.user, user=person, role=role)
+        return Response(status=204)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Institution, Role
+from .models import POWER_ROLES, Institution, Role
 from .validators import normalize_orcid, normalize_ror
 
 
@@ -72,3 +72,13 @@ class RejectForm(forms.Form):
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     action = forms.ChoiceField(choices=[("grant", _("Grant")), ("revoke", _("Revoke"))])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("What you will recognise it by, e.g. “laptop” or “lab cluster”."))
+
+
+class RoleRequestForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in Role if r in POWER_ROLES])
+    reason = forms.CharField(label=_("Why this person needs it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

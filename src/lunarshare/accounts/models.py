@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from lunarshare.language import pick
 
@@ -85,6 +87,9 @@ class User(AbstractUser):
     )
     expertise = models.JSONField(_("expertise tags"), default=list, blank=True)
     preferred_language = models.CharField(max_length=10, blank=True)
+    # Set for accounts an operator created and vouched for (``lunarshare adduser``): they count as
+    # verified even without an e-mail address (self sign-up always confirms an address instead).
+    verified_by_administrator = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -166,3 +171,72 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Roles that give power over the collection, the programme or its records: granting one needs a
+# request by one programme officer and an approval by another (see services.role_grant_request).
+POWER_ROLES = frozenset({Role.OFFICER, Role.CURATOR, Role.COMMITTEE, Role.AUDITOR})
+
+
+class RoleGrantRequest(models.Model):
+    """One officer asks that ``user`` be given a power role; a different officer decides.
+
+    ``requested_by`` and ``decided_by`` are never the same person and never ``user``. Only the
+    services in ``accounts.services`` assign ``status``; an approved request created the
+    matching :class:`RoleGrant`.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for a second officer")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {Status.REQUESTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED}}
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grant_requests")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], condition=models.Q(status="requested"),
+                                    name="rolegrantrequest_one_open_per_role"),
+            models.CheckConstraint(condition=~models.Q(requested_by=models.F("user")),
+                                   name="rolegrantrequest_not_for_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.get_status_display()}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox model, ``KNOX_TOKEN_MODEL``): only the SHA-512 ``digest``
+    of the key is stored, plus its first characters (``token_key``) to find it.
+
+    ``name`` is what its owner calls it; ``expiry`` comes from ``LUNARSHARE_API_TOKEN_TTL_DAYS``.
+    ``second_factor`` records that a TOTP or recovery code was given when it was issued.
+    ``password_fingerprint`` ties it to the password of the day: a password changed by any
+    path (pages, admin, command line) invalidates it even before the services delete it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    second_factor = models.BooleanField(default=False)
+    password_fingerprint = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

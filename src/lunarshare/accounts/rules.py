@@ -45,3 +45,35 @@ def can_apply(user) -> bool:
 
 rules.add_perm("accounts.apply", can_apply)
 rules.add_perm("accounts.manage_people", is_officer)
+
+
+# --- Four eyes on power roles ----------------------------------------------------------------
+
+@rules.predicate
+def is_not_the_requester_nor_the_person(user, grant_request) -> bool:
+    """A role request is decided by a second officer: not the one who asked, not the person."""
+    return grant_request is not None and user.pk not in (grant_request.requested_by_id, grant_request.user_id)
+
+
+@rules.predicate
+def is_the_requester(user, grant_request) -> bool:
+    return grant_request is not None and user.pk == grant_request.requested_by_id
+
+
+@rules.predicate
+def is_someone_else(user, person) -> bool:
+    return person is not None and user.pk != person.pk
+
+
+@rules.predicate
+def is_oneself(user, person) -> bool:
+    return person is not None and user.pk == person.pk
+
+
+rules.add_perm("accounts.request_role_grant", is_officer & is_someone_else)
+rules.add_perm("accounts.approve_role_grant", is_officer & is_not_the_requester_nor_the_person)
+rules.add_perm("accounts.cancel_role_grant", is_officer & is_the_requester)
+rules.add_perm("accounts.revoke_role", is_officer)
+rules.add_perm("accounts.deactivate_user", is_officer & is_someone_else)
+# People manage their own API tokens; an officer may revoke anyone's (e.g. a lost laptop).
+rules.add_perm("accounts.manage_tokens", is_oneself | is_officer)

@@ -78,3 +78,33 @@ def unread_notification_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def token_list_for(user: User) -> QuerySet:
+    """The person's tokens that still work (expired ones are left for knox to delete)."""
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user).filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+
+
+def role_requests(*, status: str = "requested", user: User | None = None) -> QuerySet:
+    from .models import RoleGrantRequest
+
+    queryset = RoleGrantRequest.objects.select_related("user", "requested_by", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    return queryset.order_by("-requested_at")
+
+
+def role_request_get_for_officer(user: User, pk):
+    """Officers see every role request; anyone else is told there is none (404, never 403)."""
+    from .models import RoleGrantRequest
+
+    grant_request = RoleGrantRequest.objects.select_related("user").filter(pk=pk).first() if is_officer(user) else None
+    if grant_request is None:
+        raise NotFoundError(_("There is no such role request."))
+    return grant_request

@@ -6,6 +6,7 @@ demo loader. Web pages and the API always pass the signed-in person.
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,18 @@ from django_countries import countries
 from lunarshare import audit
 from lunarshare.errors import ConflictError, PermissionDeniedError, ValidationFailed, check_transition
 
-from .models import AffiliationRequest, Institution, Notification, Role, RoleGrant, User
+from .authentication import password_fingerprint
+from .models import (
+    POWER_ROLES,
+    AffiliationRequest,
+    ApiToken,
+    Institution,
+    Notification,
+    Role,
+    RoleGrant,
+    RoleGrantRequest,
+    User,
+)
 from .notify import notify_on_commit
 from .rules import is_officer
 from .validators import normalize_orcid, normalize_ror
@@ -29,6 +41,12 @@ MAX_EXPERTISE_TAGS = 20
 def _require_officer(actor: User | None) -> None:
     if not is_officer(actor):
         raise PermissionDeniedError(_("Only programme officers may do this."))
+
+
+def _require_perm(actor: User | None, perm: str, obj, message=None) -> None:
+    """The rules predicate ``perm`` must hold for ``actor`` (superusers get no exception)."""
+    if actor is None or not actor.is_authenticated or not rules.has_perm(perm, actor, obj):
+        raise PermissionDeniedError(message or _("You may not do this."))
 
 
 def _clean_ror(value: str) -> str:
@@ -65,7 +83,8 @@ def user_create(*, actor: User | None, username: str, email: str = "", password:
         raise ConflictError(_("Another account already uses the e-mail address %(email)s.") % {"email": email},
                             field="email")
     with transaction.atomic():
-        user = User(username=username, email=email, institution=institution, display_name=display_name.strip())
+        user = User(username=username, email=email, institution=institution, display_name=display_name.strip(),
+                    verified_by_administrator=bool(email_verified and actor is None))
         if password:
             user.set_password(password)
         else:
@@ -77,7 +96,8 @@ def user_create(*, actor: User | None, username: str, email: str = "", password:
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
         audit.record(actor=actor, verb="user.created", obj=user,
                      data={"username": username, "email": email, "institution": getattr(institution, "pk", None),
-                           "email_verified": bool(email and email_verified)})
+                           "email_verified": bool(email and email_verified),
+                           "verified_by_administrator": user.verified_by_administrator})
     return user
 
 
@@ -126,17 +146,28 @@ def user_update_profile(*, actor: User, user: User, display_name: str | None = N
 # --- Roles ----------------------------------------------------------------------------------
 
 def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
-    """Give ``user`` a role. Officers grant any role; nobody else grants anything but
-    ``applicant`` and only to themselves. Granting a role the user holds changes nothing.
+    """Give ``user`` a role. Officers grant ``applicant`` and ``reviewer``; nobody else grants
+    anything but ``applicant`` and only to themselves. Power roles (officer, curator, committee,
+    auditor) need :func:`role_grant_request` and :func:`role_grant_approve` by two officers; only
+    the system (``actor=None``: ``lunarshare adduser``, the demo) grants them directly.
+    Granting a role the user holds changes nothing.
     """
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if actor is not None and not is_officer(actor) and (role != Role.APPLICANT or actor.pk != user.pk):
         raise PermissionDeniedError(_("Only programme officers may grant roles."))
+    if actor is not None and role in POWER_ROLES:
+        raise PermissionDeniedError(
+            _("The role “%(role)s” is granted by two officers: one requests it, another approves it.")
+            % {"role": Role(role).label}, code="four_eyes_required")
+    return _grant(actor=actor, user=user, role=role)
+
+
+def _grant(*, actor: User | None, user: User, role: str, data: dict | None = None) -> RoleGrant:
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"granted_by": actor})
         if created:
-            audit.record(actor=actor, verb="user.role_granted", obj=user, data={"role": role})
+            audit.record(actor=actor, verb="user.role_granted", obj=user, data={"role": role, **(data or {})})
         if created and actor is not None and role != Role.APPLICANT:
             notify_on_commit(
                 [user], verb="user.role_granted",
@@ -148,8 +179,11 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
 
 
 def role_revoke(*, actor: User | None, user: User, role: str) -> None:
+    """Take a role away. One officer suffices (it removes power); the person's API tokens die
+    with it and their sessions lose the role on their next request (roles are read per request).
+    """
     if actor is not None:
-        _require_officer(actor)
+        _require_perm(actor, "accounts.revoke_role", None, _("Only programme officers may do this."))
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if actor is not None and actor.pk == user.pk and role == Role.OFFICER:
@@ -161,6 +195,7 @@ def role_revoke(*, actor: User | None, user: User, role: str) -> None:
         grant.delete()
         audit.record(actor=actor, verb="user.role_revoked", obj=user,
                      data={"role": role, "granted_by": grant.granted_by_id, "granted_at": grant.granted_at})
+        _revoke_tokens(actor=actor, user=user, reason="role_revoked")
     user.__dict__.pop("_role_cache", None)
 
 
@@ -310,3 +345,155 @@ def notification_mark_read(*, actor: User, notification_ids: list[int] | None = 
         Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
         audit.record(actor=actor, verb="notification.read", obj=actor, data={"notifications": ids})
     return len(ids)
+
+
+# --- Four eyes on power roles ---------------------------------------------------------------
+
+def role_grant_request(*, actor: User, user: User, role: str, reason: str) -> RoleGrantRequest:
+    """An officer asks that ``user`` be given a power role; another officer must approve it.
+    Nobody asks for themselves; one open request per person and role."""
+    if role not in POWER_ROLES:
+        raise ValidationFailed(_("Only the roles officer, curator, committee member and auditor are requested; "
+                                 "grant other roles directly."), field="role")
+    _require_perm(actor, "accounts.request_role_grant", user,
+                  _("Only programme officers may ask for a role, and never for themselves."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why this person needs the role."), field="reason")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if RoleGrant.objects.filter(user=user, role=role).exists():
+            raise ConflictError(_("%(user)s already holds the role “%(role)s”.") % {"user": user, "role": Role(role).label})
+        if RoleGrantRequest.objects.filter(user=user, role=role, status=RoleGrantRequest.Status.REQUESTED).exists():
+            raise ConflictError(_("A request for this role is already waiting for a second officer."))
+        grant_request = RoleGrantRequest.objects.create(user=user, role=role, reason=reason[:2000], requested_by=actor)
+        audit.record(actor=actor, verb="user.role_grant_requested", obj=user,
+                     data={"request": grant_request.pk, "role": role, "reason": grant_request.reason})
+        others = User.objects.filter(role_grants__role=Role.OFFICER, is_active=True).exclude(pk__in=[actor.pk, user.pk])
+        notify_on_commit(
+            others, verb="user.role_grant_requested",
+            title=_("%(officer)s asks that %(user)s become “%(role)s”: a second officer must decide")
+            % {"officer": actor, "user": user, "role": Role(role).label},
+            url=reverse("accounts:role-requests"),
+        )
+    return grant_request
+
+
+def _decide(*, actor: User, grant_request: RoleGrantRequest, status: str, perm: str, note: str) -> RoleGrantRequest:
+    """Lock the request, check the transition and ``perm``, record the decision (not audited here)."""
+    with transaction.atomic():
+        grant_request = RoleGrantRequest.objects.select_for_update().select_related("user").get(pk=grant_request.pk)
+        _require_perm(actor, perm, grant_request,
+                      _("A second programme officer decides: not the one who asked, not the person concerned."))
+        check_transition(RoleGrantRequest.TRANSITIONS, grant_request.status, status, what=_("A role request"))
+        grant_request.status, grant_request.decided_by = status, actor
+        grant_request.decided_at, grant_request.note = timezone.now(), (note or "").strip()[:2000]
+        grant_request.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return grant_request
+
+
+def role_grant_approve(*, actor: User, grant_request: RoleGrantRequest, note: str = "") -> RoleGrant:
+    """A second officer approves: the role is granted (one audit event naming both officers)."""
+    with transaction.atomic():
+        grant_request = _decide(actor=actor, grant_request=grant_request, status=RoleGrantRequest.Status.APPROVED,
+                                perm="accounts.approve_role_grant", note=note)
+        if RoleGrant.objects.filter(user=grant_request.user, role=grant_request.role).exists():
+            raise ConflictError(_("%(user)s already holds the role “%(role)s”.")
+                                % {"user": grant_request.user, "role": Role(grant_request.role).label})
+        grant = _grant(actor=actor, user=grant_request.user, role=grant_request.role,
+                       data={"request": grant_request.pk, "requested_by": grant_request.requested_by_id,
+                             "approved_by": actor.pk})
+    return grant
+
+
+def role_grant_reject(*, actor: User, grant_request: RoleGrantRequest, note: str) -> RoleGrantRequest:
+    if not (note or "").strip():
+        raise ValidationFailed(_("Say why the request is rejected."), field="note")
+    with transaction.atomic():
+        grant_request = _decide(actor=actor, grant_request=grant_request, status=RoleGrantRequest.Status.REJECTED,
+                                perm="accounts.approve_role_grant", note=note)
+        audit.record(actor=actor, verb="user.role_grant_rejected", obj=grant_request.user,
+                     data={"request": grant_request.pk, "role": grant_request.role, "note": grant_request.note})
+    return grant_request
+
+
+def role_grant_cancel(*, actor: User, grant_request: RoleGrantRequest) -> RoleGrantRequest:
+    """The officer who asked withdraws the request."""
+    with transaction.atomic():
+        grant_request = _decide(actor=actor, grant_request=grant_request, status=RoleGrantRequest.Status.CANCELLED,
+                                perm="accounts.cancel_role_grant", note="")
+        audit.record(actor=actor, verb="user.role_grant_cancelled", obj=grant_request.user,
+                     data={"request": grant_request.pk, "role": grant_request.role})
+    return grant_request
+
+
+# --- API tokens and account state -----------------------------------------------------------
+
+MAX_TOKEN_NAME = 100
+
+
+def token_create(*, actor: User, name: str, second_factor: bool) -> tuple[ApiToken, str]:
+    """Issue an API token to ``actor`` (who has just proven who they are). Returns the row and
+    the key; the key is shown once and never stored (knox keeps its SHA-512 digest)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDeniedError(_("Log in to get an API token."))
+    name = " ".join((name or "").split())[:MAX_TOKEN_NAME] or _("API token")
+    limit = settings.REST_KNOX.get("TOKEN_LIMIT_PER_USER")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        live = ApiToken.objects.filter(user=actor, expiry__gt=timezone.now())
+        if limit and live.count() >= limit:
+            raise ConflictError(_("You already have %(n)d API tokens; revoke one you no longer use first.")
+                                % {"n": limit}, code="too_many_tokens")
+        token, key = ApiToken.objects.create(user=actor, name=name, second_factor=second_factor,
+                                             password_fingerprint=password_fingerprint(actor))
+        audit.record(actor=actor, verb="user.token_created", obj=actor,
+                     data={"token": token.pk, "name": name, "expiry": token.expiry,
+                           "second_factor": second_factor})
+    return token, key
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Delete one token: its owner, or an officer (e.g. for a lost laptop)."""
+    _require_perm(actor, "accounts.manage_tokens", token.user, _("This token is not yours."))
+    with transaction.atomic():
+        deleted, _rows = ApiToken.objects.filter(pk=token.pk).delete()
+        if not deleted:
+            raise ConflictError(_("This token was already revoked."))
+        audit.record(actor=actor, verb="user.token_revoked", obj=token.user,
+                     data={"token": token.pk, "name": token.name})
+
+
+def _revoke_tokens(*, actor: User | None, user: User, reason: str) -> int:
+    """Delete every token of ``user``, inside the caller's transaction; audited when any existed."""
+    ids = list(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
+    if ids:
+        ApiToken.objects.filter(pk__in=ids).delete()
+        audit.record(actor=actor, verb="user.tokens_revoked", obj=user, data={"tokens": ids, "reason": reason})
+    return len(ids)
+
+
+def token_revoke_all(*, actor: User | None, user: User, reason: str) -> int:
+    """Every token of ``user`` dies: password changed or reset (``actor`` is the person), or an
+    officer or the system cleaning up. Returns how many."""
+    if actor is not None:
+        _require_perm(actor, "accounts.manage_tokens", user, _("These tokens are not yours."))
+    with transaction.atomic():
+        return _revoke_tokens(actor=actor, user=user, reason=reason)
+
+
+def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
+    """Close an account: it can no longer sign in and its API tokens die. Officers (not for
+    themselves) or the system."""
+    if actor is not None:
+        _require_perm(actor, "accounts.deactivate_user", user,
+                      _("Only programme officers may close accounts, and not their own."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            raise ConflictError(_("This account is already closed."))
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record(actor=actor, verb="user.deactivated", obj=user, data={"reason": (reason or "").strip()[:500]})
+        _revoke_tokens(actor=actor, user=user, reason="deactivated")
+    return user

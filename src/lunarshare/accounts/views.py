@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from . import selectors, services
-from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm
-from .models import AffiliationRequest, Role
+from .forms import AffiliationForm, ProfileForm, RejectForm, RoleForm, RoleRequestForm, TokenForm
+from .models import POWER_ROLES, AffiliationRequest, Role, RoleGrantRequest
 from .rules import can_apply, is_officer
+from .security import has_totp
 
 
 def officer_required(view):
@@ -71,7 +72,35 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "form": form, "roles": sorted(Role(r).label for r in user.role_set),
         "latest_request": selectors.latest_affiliation_request(user), "may_apply": can_apply(user),
+        "tokens": selectors.token_list_for(user), "token_form": TokenForm(),
     })
+
+
+@login_required
+@require_POST
+def token_create(request):
+    """Issue a token from the profile page; its key is shown on this one answer and never again."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the token a name of at most 100 characters."))
+        return redirect("accounts:profile")
+    try:
+        token, key = services.token_create(actor=request.user, name=form.cleaned_data["name"],
+                                           second_factor=has_totp(request.user))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_created.html", {"token": token, "key": key})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = selectors.token_list_for(request.user).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    _run(request, services.token_revoke, _("The token “%(name)s” is revoked.") % {"name": token.name}, token=token)
+    return redirect("accounts:profile")
 
 
 @login_required
@@ -132,6 +161,9 @@ def officer_people(request):
     return render(request, "accounts/officer_people.html", {
         "pending": selectors.pending_affiliation_requests(), "people": people, "search": search,
         "role": role, "roles": Role.choices, "reject_form": RejectForm(),
+        # power roles are asked for on the person's page and approved by a second officer
+        "direct_roles": [(r.value, r.label) for r in Role if r not in POWER_ROLES],
+        "open_role_requests": selectors.role_requests(status=RoleGrantRequest.Status.REQUESTED).count(),
     })
 
 
@@ -177,3 +209,54 @@ def person_roles(request, pk):
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("accounts:officer-people")
+
+
+# --- Four eyes on power roles ---------------------------------------------------------------
+
+def _officer_only_or_404(request):
+    if not is_officer(request.user):
+        raise Http404
+
+
+@login_required
+def person_detail(request, pk):
+    """One person: roles, role requests (open and decided) and a form to ask for a power role."""
+    _officer_only_or_404(request)
+    person = _fetch(selectors.person_get_for_officer, request.user, pk)
+    form = RoleRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, services.role_grant_request,
+                _("Request sent: a second programme officer must approve it."), user=person, **form.cleaned_data):
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person.html", {
+        "person": person, "roles": sorted(Role(r).label for r in person.role_set), "form": form,
+        "requests": selectors.role_requests(status="", user=person),
+    })
+
+
+@login_required
+def role_requests(request):
+    """The officers' queue of role requests waiting for a second officer."""
+    _officer_only_or_404(request)
+    return render(request, "accounts/role_requests.html", {
+        "requests": selectors.role_requests(status=RoleGrantRequest.Status.REQUESTED),
+    })
+
+
+@login_required
+@require_POST
+def role_request_decide(request, pk, decision):
+    _officer_only_or_404(request)
+    grant_request = _fetch(selectors.role_request_get_for_officer, request.user, pk)
+    note = request.POST.get("note", "")
+    if decision == "approve":
+        _run(request, services.role_grant_approve, _("Approved: %(user)s now holds the role “%(role)s”.")
+             % {"user": grant_request.user, "role": grant_request.get_role_display()},
+             grant_request=grant_request, note=note)
+    elif decision == "reject":
+        _run(request, services.role_grant_reject, _("Role request rejected."), grant_request=grant_request, note=note)
+    elif decision == "cancel":
+        _run(request, services.role_grant_cancel, _("Role request withdrawn."), grant_request=grant_request)
+    else:
+        raise Http404
+    return redirect("accounts:role-requests")

@@ -20,6 +20,7 @@ from rest_framework import authentication, generics, permissions, serializers, s
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lunarshare.accounts.authentication import TokenAuthentication
 from lunarshare.api import CountedPagination
 from lunarshare.errors import NotFoundError
 from lunarshare.mass import MAX_MASS_UG
@@ -44,7 +45,7 @@ class CuratorWriteView(APIView):
     """Base of the write endpoints. Session authentication is listed first so that a request
     without credentials is answered 403 (not 401 with a Token challenge): only curators may act."""
 
-    authentication_classes = [authentication.SessionAuthentication, authentication.TokenAuthentication]
+    authentication_classes = [authentication.SessionAuthentication, TokenAuthentication]
     permission_classes = [IsCurator]
 
     def sample(self, request, identifier):

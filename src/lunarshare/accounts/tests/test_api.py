@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
+from lunarshare.accounts.models import ApiToken
 from lunarshare.testing.factories import InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +21,23 @@ class TestTokenLogin:
         response = api_client.post(TOKEN_URL, {"username": "alice", "password": "pw-for-tests-1"}, format="json")
         assert response.status_code == 200
         token = response.json()["token"]
-        assert Token.objects.get(key=token).user == people.alice
+        assert ApiToken.objects.get().user == people.alice
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         assert api_client.get("/api/v1/me/").json()["username"] == "alice"
 
-    def test_asking_twice_gives_the_same_token(self, people, api_client):
+    def test_asking_twice_gives_two_tokens_that_both_work(self, people, api_client):
         first = api_client.post(TOKEN_URL, {"username": "alice", "password": "pw-for-tests-1"}, format="json").json()
         second = api_client.post(TOKEN_URL, {"username": "alice", "password": "pw-for-tests-1"}, format="json").json()
-        assert first == second
+        assert first["token"] != second["token"] and ApiToken.objects.filter(user=people.alice).count() == 2
+        for key in (first["token"], second["token"]):
+            api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+            assert api_client.get("/api/v1/me/").status_code == 200
 
     def test_bad_credentials_are_a_400_with_a_message(self, people, api_client):
         response = api_client.post(TOKEN_URL, {"username": "alice", "password": "nope"}, format="json")
         assert response.status_code == 400
         assert response.json() == {"message": "The username or password is wrong.", "code": "bad_credentials", "extra": {}}
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()
 
     @pytest.mark.parametrize("body", [{}, {"username": "alice"}, {"username": ["a"], "password": 5}, "[1,2]"])
     def test_malformed_input_is_a_400(self, people, api_client, body):
@@ -49,7 +52,7 @@ class TestTokenLogin:
         people.bob.is_active = False
         people.bob.save()
         response = api_client.post(TOKEN_URL, {"username": "bob", "password": "pw-for-tests-1"}, format="json")
-        assert response.status_code == 400 and not Token.objects.exists()
+        assert response.status_code == 400 and not ApiToken.objects.exists()
 
     def test_an_unverified_address_gets_no_token_when_verification_is_mandatory(self, people, api_client, settings):
         settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -62,7 +65,7 @@ class TestTokenLogin:
         response = api_client.post(TOKEN_URL, {"username": "alice", "password": "pw-for-tests-1"}, format="json")
         assert response.status_code == 429
         assert response.json()["code"] == "throttled" and "Too many failed attempts" in response.json()["message"]
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()
 
     def test_successful_logins_are_not_slowed_down(self, people, api_client):
         for _attempt in range(15):

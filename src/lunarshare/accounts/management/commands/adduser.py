@@ -1,7 +1,13 @@
 """``lunarshare adduser USERNAME --role ROLE [--role ...] [--institution ROR_OR_NAME] [--email E]``
 
 Creates an account for someone an operator vouches for: the e-mail address is marked verified,
-roles are granted by the system (``actor=None``) and every step is audited. The password comes
+the account is marked ``verified_by_administrator`` (so it may get an API token even without
+``--email``), roles are granted by the system (``actor=None``) and every step is audited.
+
+This is the bootstrap for the first programme officer and needs shell access to the server: it
+is the one path that grants a power role without a second officer (every grant it makes is in
+the audit log as done by "system"). After that, officers request power roles for others and a
+second officer approves (``/people/<id>/`` and ``/people/role-requests/``). The password comes
 from ``LUNARSHARE_PASSWORD`` or is asked for twice on the terminal.
 """
 

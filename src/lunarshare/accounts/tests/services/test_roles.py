@@ -21,7 +21,7 @@ class TestRoleGrant:
 
     def test_the_grantee_is_notified_after_commit(self, people, django_capture_on_commit_callbacks, mailoutbox):
         with django_capture_on_commit_callbacks(execute=True):
-            role_grant(actor=people.officer, user=people.alice, role=Role.CURATOR)
+            role_grant(actor=people.officer, user=people.alice, role=Role.REVIEWER)
         assert people.alice.notifications.get().verb == "user.role_granted"
         assert mailoutbox[0].to == [people.alice.email]
 
