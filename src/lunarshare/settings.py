@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lunarshare.science",
     "lunarshare.cooperation",
     "lunarshare.insights",
+    "lunarshare.opendata",
     "lunarshare.web",
 ]
 
@@ -262,8 +263,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a "kind" field; name this enum explicitly so the schema (and so
     # `check --deploy`, which builds it) has no naming-collision warning.
-    "ENUM_NAME_OVERRIDES": {"RoundKindEnum": "lunarshare.programs.models.Round.Kind",
-                            "RoleEnum": "lunarshare.accounts.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoundKindEnum": "lunarshare.programs.models.Round.Kind",
+        "RoleEnum": "lunarshare.accounts.models.Role",
+        # The cooperation registry's write inputs (opendata/cooperation API).
+        "PartnerKindEnum": "lunarshare.cooperation.models.PartnerOrganisation.Kind",
+        "AgreementKindEnum": "lunarshare.cooperation.models.CooperationAgreement.Kind",
+        "AgreementStatusEnum": "lunarshare.cooperation.models.CooperationAgreement.Status",
+        "PayloadKindEnum": "lunarshare.cooperation.models.InternationalPayload.Kind",
+        "PayloadStatusEnum": "lunarshare.cooperation.models.InternationalPayload.Status",
+    },
 }
 
 # --- Security (production values when DEBUG is off) --------------------------------------
@@ -297,3 +306,12 @@ LUNARSHARE_AUDIT_SIGNING_KEY = os.environ.get("LUNARSHARE_AUDIT_SIGNING_KEY", ""
 LUNARSHARE_AUDIT_PUBLIC_KEY = os.environ.get("LUNARSHARE_AUDIT_PUBLIC_KEY", "")
 LUNARSHARE_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("LUNARSHARE_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
 LUNARSHARE_BACKUP_DIR = Path(os.environ.get("LUNARSHARE_BACKUP_DIR", DATA_DIR / "backups"))
+
+# --- Open data (opendata app; docs/open-data.md) ----------------------------------------
+# DOI prefix of the agency's DataCite repository. 10.80000 is a placeholder in DataCite's test
+# range: set the real prefix before submitting a registration batch.
+LUNARSHARE_DOI_PREFIX = os.environ.get("LUNARSHARE_DOI_PREFIX", "10.80000")
+LUNARSHARE_PUBLISHER = os.environ.get("LUNARSHARE_PUBLISHER", "LunarShare")
+LUNARSHARE_OAI_ADMIN_EMAIL = os.environ.get("LUNARSHARE_OAI_ADMIN_EMAIL", "oai@lunarshare.invalid")
+LUNARSHARE_OAI_REPOSITORY_IDENTIFIER = os.environ.get("LUNARSHARE_OAI_REPOSITORY_IDENTIFIER", "lunarshare.invalid")
+LUNARSHARE_OAI_PAGE_SIZE = int(os.environ.get("LUNARSHARE_OAI_PAGE_SIZE", "200"))

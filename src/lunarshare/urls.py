@@ -16,12 +16,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", include("lunarshare.opendata.urls")),  # stable landing URLs /s/ /d/ and /oai
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     *[path("", include(f"lunarshare.{app}.urls")) for app in APPS],
+    path("", include("lunarshare.opendata.page_urls")),
     path("", include("lunarshare.web.urls")),
     prefix_default_language=True,
 )

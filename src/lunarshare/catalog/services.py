@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lunarshare import audit
@@ -115,7 +116,10 @@ def _set_status(sample: Sample, status: str) -> str:
     if old != status:
         check_transition(Sample.TRANSITIONS, SampleStatus(old), SampleStatus(status), what=_("Sample %s") % sample.identifier)
         sample.status = status
-        Sample.objects.filter(pk=sample.pk).update(status=status)
+        # updated_at is the record's last change for harvesters (OAI-PMH datestamps): a status
+        # change such as a deaccession must move it, or incremental harvests would miss it.
+        sample.updated_at = timezone.now()
+        Sample.objects.filter(pk=sample.pk).update(status=status, updated_at=sample.updated_at)
     return old
 
 

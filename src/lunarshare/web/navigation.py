@@ -20,6 +20,7 @@ MAIN_MENU = [
     ("programs:results-list", _("Results"), PUBLIC),
     ("science:compare", _("Compare"), PUBLIC),
     ("science:dataset-list", _("Data"), PUBLIC),
+    ("opendata_pages:package-list", _("Open data"), PUBLIC),
     ("cooperation:home", _("Cooperation"), PUBLIC),
     ("insights:dashboard", _("Statistics"), PUBLIC),
 ]

@@ -31,8 +31,9 @@ class TestPayloadApi:
         assert api_as(None).get("/api/v1/payloads/999999/").status_code == 404
         assert api_as(None).get("/api/v1/payloads/99999999999999999999/").status_code == 404
 
-    def test_it_is_read_only(self, api_as, people):
-        assert api_as(people.officer).post("/api/v1/payloads/", {}, format="json").status_code == 405
+    def test_an_empty_payload_is_refused_with_a_message(self, api_as, people):
+        response = api_as(people.officer).post("/api/v1/payloads/", {}, format="json")
+        assert response.status_code == 400 and response.json()["message"].startswith("mission:")
 
     def test_embargoed_data_products_are_not_listed(self, api_as, people):
         from lunarshare.cooperation.services import payload_link_datasets
