@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_identifier_binary_collation'),
+        ('catalog', '0007_bilingual_mission_sources_and_descriptions'),
     ]
 
     operations = [
