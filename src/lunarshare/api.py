@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .uploads import UploadTooLarge
+from .web.errors import RETRY_AFTER_SECONDS, busy_message, is_database_busy
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,11 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, UploadTooLarge):
+        return Response({"message": str(exc), "code": "too_large", "extra": {}}, status=413)
+    if is_database_busy(exc):
+        return Response({"message": busy_message(), "code": "database_busy", "extra": {}}, status=503,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
+    "lunarshare.web.errors.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lunarshare.urls"
@@ -168,6 +169,13 @@ AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Every uploaded file is counted while it streams in (lunarshare.uploads); larger ones are refused with 413.
+LUNARSHARE_MAX_UPLOAD_BYTES = int(os.environ.get("LUNARSHARE_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "lunarshare.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,6 +6,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+handler400 = "lunarshare.web.errors.bad_request"
+handler403 = "lunarshare.web.errors.permission_denied"
+handler404 = "lunarshare.web.errors.page_not_found"
+handler500 = "lunarshare.web.errors.server_error"
+
 APPS = ["accounts", "catalog", "programs", "loans", "science", "cooperation", "insights"]
 
 api_v1 = [path("", include(f"lunarshare.{app}.api_urls")) for app in APPS]

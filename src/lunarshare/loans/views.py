@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lunarshare import csvio
 from lunarshare.audit.services import events_for
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 from lunarshare.mass import format_mass, parse_mass
@@ -395,7 +395,7 @@ def report_csv(request):
     data = loan_report()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="loan-report-{data["date"]}.csv"'
-    writer = csv.writer(response)
+    writer = csvio.writer(response)
     writer.writerow(["section", "loan", "institution", "country", "status", "due_date", "items", "mass_ug"])
     for loan in data["open_loans"]:
         writer.writerow(["open_loan", str(loan), loan.borrower_institution.name_en, str(loan.borrower_institution.country),

@@ -3,7 +3,6 @@ one service. Errors are domain errors rendered by the project handler."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -14,11 +13,12 @@ from rest_framework import parsers, permissions, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lunarshare import csvio, uploads
 from lunarshare.api import paginated_response
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
-from . import selectors, services
+from . import csv_format, selectors, services
 from .citation import citation_text, datacite_metadata
 from .models import Licence
 
@@ -29,7 +29,10 @@ class CSVTextParser(parsers.BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read()
+        """The body in a temporary file, copied in blocks up to the measurement file limit."""
+        if stream is None:
+            return b""
+        return uploads.spool(stream, csv_format.MAX_BYTES)
 
 
 def _plain(number) -> str | None:
@@ -219,13 +222,13 @@ class MeasurementUploadApi(APIView):
     )
     def post(self, request, pk: int):
         dataset = selectors.dataset_get_for_user(request.user, pk)
-        if isinstance(request.data, bytes | str):
+        if not hasattr(request.data, "getlist"):  # a text/csv body (bytes or a spooled file)
             content, filename = request.data, "upload.csv"
         else:
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationFailed(_("Send the CSV as the multipart field “file” or as a text/csv body."))
-            content, filename = upload.read(), upload.name
+            content, filename = upload.file, upload.name
         result = services.measurements_upload(actor=request.user, dataset=dataset, content=content, filename=filename)
         return Response(result.as_dict(), status=200)
 
@@ -304,7 +307,7 @@ def run_comparison(user, params):
 
 def comparison_csv(kind: str, result) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvio.writer(buffer, lineterminator="\n")
     if kind == "scatter":
         writer.writerow(["mission", "sample", f"{result.property_x} ({result.unit_x or '-'})",
                          f"{result.property_x} uncertainty", f"{result.property_y} ({result.unit_y or '-'})",

@@ -264,7 +264,21 @@ def _lookup_samples(identifiers) -> dict[str, tuple[int, int]]:
 _COMPARED = ("kind", "value", "unit", "value_canonical", "uncertainty", "uncertainty_type", "uncertainty_canonical")
 
 
-def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filename: str = "") -> UploadResult:
+def _sha256(content) -> str:
+    """SHA-256 of bytes, text (UTF-8) or a binary file (read in blocks, then rewound)."""
+    if isinstance(content, str):
+        content = content.encode()
+    if isinstance(content, bytes | bytearray):
+        return hashlib.sha256(content).hexdigest()
+    content.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: content.read(1 << 20), b""):
+        digest.update(block)
+    content.seek(0)
+    return digest.hexdigest()
+
+
+def measurements_upload(*, actor, dataset: Dataset, content, filename: str = "") -> UploadResult:
     """Import measurements from CSV (format in ``csv_format``): all rows or none.
 
     Rows are keyed by (sample, property, method): a row already present is updated if it
@@ -272,6 +286,8 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
     """
     if not science_rules.can_edit_dataset(actor, dataset):
         raise PermissionDeniedError(_("Only the loan's team or a curator may upload data to this dataset."))
+    if hasattr(content, "seek"):
+        content.seek(0)
     parsed = csv_format.parse(content, sample_lookup=_lookup_samples)
     if parsed.errors:
         shown = parsed.errors[:200]
@@ -280,8 +296,7 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
             % {"count": len(parsed.errors), "line": shown[0]["line"], "message": shown[0]["message"]},
             errors=shown, error_count=len(parsed.errors),
         )
-    raw = content.encode() if isinstance(content, str) else content
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = _sha256(content)
     created = updated = unchanged = 0
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)

@@ -144,7 +144,7 @@ def dataset_upload(request, pk: int):
                               upload_errors=[{"line": 0, "column": "", "message": _("Choose a CSV file.")}])
     upload = form.cleaned_data["file"]
     try:
-        result = services.measurements_upload(actor=request.user, dataset=dataset, content=upload.read(),
+        result = services.measurements_upload(actor=request.user, dataset=dataset, content=upload.file,
                                               filename=upload.name)
     except PermissionDeniedError as exc:
         messages.error(request, exc.message)
