@@ -17,6 +17,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
@@ -28,8 +29,8 @@ def max_upload_bytes() -> int:
 
 def too_large_message(limit: int | None = None) -> str:
     limit = max_upload_bytes() if limit is None else limit
-    return _("The upload is larger than %(size)s MB; nothing was kept. Split it into smaller files.") % {
-        "size": f"{limit / (1024 * 1024):g}"}
+    return _("The upload is larger than %(size)s; nothing was kept. Split it into smaller files.") % {
+        "size": filesizeformat(limit)}
 
 
 class UploadTooLarge(RequestDataTooBig):

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from django.db import OperationalError
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -27,7 +29,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 def is_database_busy(exc: BaseException) -> bool:
-    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+    """SQLite's "database is locked" (Django's wrapper or the driver's own error)."""
+    return isinstance(exc, OperationalError | sqlite3.OperationalError) and "database is locked" in str(exc)
 
 
 def busy_message() -> str:
