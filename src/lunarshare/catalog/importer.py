@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import os
 from collections import defaultdict
 from collections.abc import Iterator

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
+from lunarshare.redirects import redirect_next
 
 from . import csv_format, selectors, services
 from . import rules as science_rules
@@ -233,7 +234,7 @@ def mission_watch(request, code: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("You will be told when new %(mission)s data are released.") % {"mission": mission})
-    return redirect(request.POST.get("next") or "science:dataset-list")
+    return redirect_next(request, "science:dataset-list")
 
 
 # --- Compare ----------------------------------------------------------------------------------
