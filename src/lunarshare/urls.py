@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from lunarshare.files import public_media
+
 handler400 = "lunarshare.web.errors.bad_request"
 handler403 = "lunarshare.web.errors.permission_denied"
 handler404 = "lunarshare.web.errors.page_not_found"
@@ -31,7 +33,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Only public files are served by address (lunarshare.files); private ones only through their
+# permission-checked views. No blanket media route, with DEBUG on or off.
+urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "<path:name>", public_media, name="public-media"))

@@ -6,7 +6,6 @@ error and nothing has changed.
 
 from __future__ import annotations
 
-import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lunarshare import files
 from lunarshare.audit.models import Event
 from lunarshare.audit.services import events_for
 from lunarshare.errors import DomainError, NotFoundError
@@ -237,7 +237,7 @@ def _import_in_background(request, upload):
 
     from .tasks import import_samples_file
 
-    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
+    stored = default_storage.save(files.private_name("imports", "upload.csv"), upload)
     user_id, filename = request.user.pk, upload.name
     transaction.on_commit(lambda: import_samples_file.delay(stored, user_id, filename))
     messages.info(request, _("%(file)s is large: it is being imported in the background. You will get a notification "

@@ -7,13 +7,13 @@ errors are rendered by the project's exception handler.
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lunarshare import files
 from lunarshare.api import paginated_response
 from lunarshare.errors import NotFoundError, PermissionDeniedError
 from lunarshare.mass import MAX_MASS_UG
@@ -313,8 +313,8 @@ class AgreementPdfApi(LoanAction):
         if agreement is None:
             raise NotFoundError(_("This loan has no agreement document."))
         document = agreement.signed_file if agreement.signed_file else agreement.file
-        response = FileResponse(document.open("rb"), content_type="application/pdf",
-                                filename=f"{loan}-agreement{'-signed' if agreement.signed_file else ''}.pdf")
+        response = files.attachment(document, f"{loan}-agreement{'-signed' if agreement.signed_file else ''}.pdf",
+                                    "application/pdf")
         response["X-Content-SHA256"] = agreement.signed_sha256 or agreement.sha256
         return response
 

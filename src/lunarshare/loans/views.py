@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lunarshare import csvio
+from lunarshare import csvio, files
 from lunarshare.audit.services import events_for
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 from lunarshare.mass import format_mass, parse_mass
@@ -133,14 +133,15 @@ def agreement_pdf(request, pk):
     if agreement is None:
         raise Http404
     document = agreement.signed_file if agreement.signed_file else agreement.file
-    return FileResponse(document.open("rb"), content_type="application/pdf", filename=f"{loan}-agreement.pdf")
+    return files.attachment(document, f"{loan}-agreement.pdf", "application/pdf")
 
 
 @login_required
 def certificate_pdf(request, pk):
     loan = _loan(request, pk)
     response = HttpResponse(render_certificate(loan), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{loan}-certificate.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{loan}-certificate.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

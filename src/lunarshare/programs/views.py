@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lunarshare import files
 from lunarshare.accounts.models import Role
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 
@@ -303,12 +304,9 @@ def my_reviews(request):
 @login_required
 def attachment_download(request, pk, attachment_pk):
     """Attachments are not public: only people who may see the application may read them."""
-    from django.http import FileResponse
-
     application = _fetch(selectors.application_get_for_user, request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.original_name or "attachment.pdf", content_type="application/pdf")
+    return files.attachment(attachment.file, attachment.original_name or "attachment.pdf", "application/pdf")
 
 
 @roles_required(Role.REVIEWER, Role.OFFICER, Role.COMMITTEE, Role.AUDITOR)

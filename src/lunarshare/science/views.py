@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lunarshare import files
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import DomainError, NotFoundError, PermissionDeniedError
 from lunarshare.redirects import redirect_next
@@ -110,7 +111,7 @@ def dataset_file(request, pk: int, file_pk: int):
     stored = dataset.files.filter(pk=file_pk).first()
     if stored is None:
         raise Http404(_("No such file."))
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    return files.attachment(stored.file, stored.name)
 
 
 @login_required
