@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -83,7 +84,28 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
     "lunarshare.web.errors.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Strict: no inline script, no style attribute, nothing from another origin. Scripts and styles
+# are static files; ``data:`` images are the TOTP QR code. The API's Redoc page relaxes
+# style-src for itself only (see lunarshare.urls); Swagger UI loads its init script as a file.
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 ROOT_URLCONF = "lunarshare.urls"
 WSGI_APPLICATION = "lunarshare.wsgi.application"
