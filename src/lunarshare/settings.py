@@ -193,6 +193,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Every uploaded file is counted while it streams in (lunarshare.uploads); larger ones are refused with 413.
 LUNARSHARE_MAX_UPLOAD_BYTES = int(os.environ.get("LUNARSHARE_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
+# A background import with no sign of life for this long was interrupted (catalog.import_jobs).
+LUNARSHARE_IMPORT_STALE_MINUTES = int(os.environ.get("LUNARSHARE_IMPORT_STALE_MINUTES", 30))
 FILE_UPLOAD_HANDLERS = [
     "lunarshare.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
