@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,6 +27,18 @@ class CountedPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+@functools.cache
+def paginated(serializer_class):
+    """The documented shape of a :func:`paginated_response` answer, for ``extend_schema(responses=...)``:
+    ``count``/``next``/``previous``/``results`` (the schema must not claim a bare array)."""
+    return inline_serializer(f"Paginated{serializer_class.__name__}List", {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
 
 
 def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:

@@ -261,6 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lunarshare.schema.document_errors"],
     "TITLE": "LunarShare API",
     "DESCRIPTION": "Catalogue, custody, rounds, review, loans and science data of returned lunar samples. "
     "Masses are integer micrograms (mass_ug).",

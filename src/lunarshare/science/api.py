@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lunarshare import csvio, uploads
-from lunarshare.api import paginated_response
+from lunarshare.api import paginated, paginated_response
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 
@@ -157,7 +157,7 @@ class DatasetListCreateApi(APIView):
         operation_id="datasets_list",
         parameters=[OpenApiParameter("q", str), OpenApiParameter("mission", str), OpenApiParameter("loan", int),
                     OpenApiParameter("status", str)],
-        responses=DatasetOutput(many=True),
+        responses=paginated(DatasetOutput),
     )
     def get(self, request):
         loan = request.query_params.get("loan") or None
@@ -243,7 +243,7 @@ class MeasurementListApi(APIView):
         operation_id="measurements_list",
         parameters=[OpenApiParameter("mission", str), OpenApiParameter("property", str),
                     OpenApiParameter("sample", str), OpenApiParameter("dataset", int)],
-        responses=MeasurementOutput(many=True),
+        responses=paginated(MeasurementOutput),
     )
     def get(self, request):
         params = request.query_params
@@ -415,7 +415,7 @@ class PublicationListCreateApi(APIView):
 
     @extend_schema(operation_id="publications_list",
                    parameters=[OpenApiParameter("q", str), OpenApiParameter("loan", int), OpenApiParameter("sample", str)],
-                   responses=PublicationOutput(many=True))
+                   responses=paginated(PublicationOutput))
     def get(self, request):
         loan = request.query_params.get("loan") or None
         if loan is not None and not str(loan).isdigit():

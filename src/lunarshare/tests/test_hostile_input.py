@@ -272,3 +272,7 @@ class TestErrorPages:
 
         response = server_error(rf.get("/en/"))
         assert response.status_code == 500 and "Something went wrong" in response.content.decode()
+
+    def test_an_unknown_api_address_answers_json(self, client):
+        response = client.get("/api/v1/loans/not-a-number/")
+        assert response.status_code == 404 and response.json()["code"] == "not_found"

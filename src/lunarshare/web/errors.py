@@ -1,7 +1,8 @@
 """Error pages and the answer to a busy database, in one place.
 
 - ``page_not_found``/``permission_denied``/``bad_request``/``server_error`` are the project's
-  ``handler404/403/400/500``: the site's own styled pages in the request's language (the 500
+  ``handler404/403/400/500``: under ``/api/`` the API's JSON error shape, elsewhere the site's
+  own styled pages in the request's language (the 500
   page extends nothing, so it renders even when the database is down). They answer the same
   with ``DEBUG`` on, because ``make demo`` serves its static files through WhiteNoise and no
   longer needs Django's debug 404 page (see ``docs/decisions.md``).
@@ -38,7 +39,22 @@ def busy_message() -> str:
              "please try again in a few seconds.")
 
 
+CODES = {400: "invalid", 403: "forbidden", 404: "not_found", 413: "too_large", 500: "server_error",
+         503: "database_busy"}
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(status: int, message: str):
+    """The API's error shape (as ``lunarshare.api.exception_handler``), for errors raised before DRF."""
+    return JsonResponse({"message": str(message), "code": CODES.get(status, "error"), "extra": {}}, status=status)
+
+
 def _page(request, status: int, title: str, message: str):
+    if _is_api(request):
+        return _json(status, message)
     return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
 
 
@@ -59,6 +75,8 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
+    if _is_api(request):
+        return _json(500, _("Something went wrong. The error has been logged."))
     return HttpResponseServerError(get_template("500.html").render({"request": request}))
 
 
@@ -72,9 +90,6 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request, exception):
         if not is_database_busy(exception):
             return None
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"message": busy_message(), "code": "database_busy", "extra": {}}, status=503)
-        else:
-            response = _page(request, 503, _("Busy, please retry"), busy_message())
+        response = _page(request, 503, _("Busy, please retry"), busy_message())
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
