@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -33,12 +34,14 @@ class CountedPagination(PageNumberPagination):
 def paginated(serializer_class):
     """The documented shape of a :func:`paginated_response` answer, for ``extend_schema(responses=...)``:
     ``count``/``next``/``previous``/``results`` (the schema must not claim a bare array)."""
-    return inline_serializer(f"Paginated{serializer_class.__name__}List", {
+    page = inline_serializer(f"Paginated{serializer_class.__name__}List", {
         "count": serializers.IntegerField(),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
         "results": serializer_class(many=True),
     })
+    set_override(page, "many", False)  # a ViewSet's ``list`` must not be wrapped in an array again
+    return page
 
 
 def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:

@@ -45,7 +45,11 @@ def document_errors(result, generator, request, public):
             if method in WRITES:
                 codes += ["413", "415", "503"]
             responses = operation.setdefault("responses", {})
+            # Errors come in the media types the operation answers in (``?format=csv`` writes
+            # the same error as text); JSON always.
+            content = {"application/json": {"schema": ref}}
+            for media_type in responses.get("200", {}).get("content", {}):
+                content.setdefault(media_type, {"schema": ref if "json" in media_type else {"type": "string"}})
             for code in codes:
-                responses.setdefault(code, {"description": DESCRIPTIONS[code],
-                                            "content": {"application/json": {"schema": ref}}})
+                responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
     return result

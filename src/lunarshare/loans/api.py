@@ -274,7 +274,7 @@ class CreateLoanApi(APIView):
 class LoanListApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=paginated(LoanOut), summary="Loans the caller may see (borrowers: their own)")
+    @extend_schema(operation_id="v1_loans_list", responses=paginated(LoanOut), summary="Loans the caller may see (borrowers: their own)")
     def get(self, request):
         queryset = loans_visible_to(request.user).select_related("application").prefetch_related("team").order_by("-id")
         wanted = request.query_params.get("status")
@@ -481,7 +481,7 @@ class LoanIncidentApi(LoanAction):
 class IncidentListApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=paginated(IncidentOut), summary="Incidents the caller may see")
+    @extend_schema(operation_id="v1_incidents_list", responses=paginated(IncidentOut), summary="Incidents the caller may see")
     def get(self, request):
         queryset = incidents_visible_to(request.user).order_by("-id")
         wanted = request.query_params.get("status")

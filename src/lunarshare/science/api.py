@@ -358,7 +358,7 @@ class CompareApi(APIView):
         parameters=[OpenApiParameter("missions", str, required=True), OpenApiParameter("property", str),
                     OpenApiParameter("property_x", str), OpenApiParameter("property_y", str),
                     OpenApiParameter("points_limit", int), OpenApiParameter("format", str, enum=["json", "csv"])],
-        responses=OpenApiTypes.OBJECT,
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request):
         kind, result = run_comparison(request.user, request.query_params)

@@ -270,12 +270,9 @@ def _sha256(content) -> str:
         content = content.encode()
     if isinstance(content, bytes | bytearray):
         return hashlib.sha256(content).hexdigest()
-    content.seek(0)
-    digest = hashlib.sha256()
-    for block in iter(lambda: content.read(1 << 20), b""):
-        digest.update(block)
-    content.seek(0)
-    return digest.hexdigest()
+    from lunarshare.catalog.importer import file_sha256
+
+    return file_sha256(content)
 
 
 def measurements_upload(*, actor, dataset: Dataset, content, filename: str = "") -> UploadResult:

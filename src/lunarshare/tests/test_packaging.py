@@ -27,7 +27,7 @@ def _pins(name: str) -> dict[str, str]:
 DEV_IMPORT_NAMES = {
     "factory-boy": "factory", "faker": "faker", "hypothesis": "hypothesis", "playwright": "playwright",
     "pytest": "pytest", "pytest-django": "pytest_django", "pytest-xdist": "xdist",
-    "time-machine": "time_machine", "ruff": "ruff",
+    "time-machine": "time_machine", "ruff": "ruff", "schemathesis": "schemathesis",
 }
 
 
