@@ -118,6 +118,7 @@ def read_rows(source: IO[bytes] | bytes | str, *, max_bytes: int = MAX_BYTES, ma
     lines = _Lines(source, max_bytes=max_bytes, max_line_bytes=max_line_bytes)
     reader = csv.reader(iter(lines))
     while True:
+        before = lines.total
         try:
             record = next(reader)
         except StopIteration:
@@ -130,10 +131,10 @@ def read_rows(source: IO[bytes] | bytes | str, *, max_bytes: int = MAX_BYTES, ma
         if len(record) > max_columns:
             raise CsvRejected(lines.number, _("%(count)s fields; at most %(limit)s are allowed.")
                               % {"count": len(record), "limit": max_columns})
-        for value in record:
-            if len(value) > max_field_chars:
-                raise CsvRejected(lines.number, _("a field is longer than %(limit)s characters.")
-                                  % {"limit": max_field_chars})
+        # A field has at most as many characters as its record has bytes: only a long record is checked.
+        if lines.total - before > max_field_chars and any(len(value) > max_field_chars for value in record):
+            raise CsvRejected(lines.number, _("a field is longer than %(limit)s characters.")
+                              % {"limit": max_field_chars})
         yield lines.number, record
 
 

@@ -222,7 +222,7 @@ class MeasurementUploadApi(APIView):
     )
     def post(self, request, pk: int):
         dataset = selectors.dataset_get_for_user(request.user, pk)
-        if not hasattr(request.data, "getlist"):  # a text/csv body (bytes or a spooled file)
+        if isinstance(request.data, bytes | str) or hasattr(request.data, "readline"):  # a text/csv body
             content, filename = request.data, "upload.csv"
         else:
             upload = request.FILES.get("file")
