@@ -138,6 +138,18 @@ def read_rows(source: IO[bytes] | bytes | str, *, max_bytes: int = MAX_BYTES, ma
         yield lines.number, record
 
 
+def read_dicts(source, **limits) -> Iterator[dict[str, str]]:
+    """Every data row of ``source`` as ``{header: value}`` (like ``csv.DictReader``), read by
+    :func:`read_rows` with its checks; short rows get ``""`` for the missing columns."""
+    rows = read_rows(source, **limits)
+    _line, header = next(rows, (0, None))
+    if header is None:
+        return
+    for _line, record in rows:
+        if record:
+            yield dict(zip(header, record + [""] * (len(header) - len(record)), strict=False))
+
+
 def safe_cell(value: Any) -> Any:
     """``value`` as a spreadsheet will not run it as a formula (see the module docstring)."""
     if value is None or isinstance(value, bool | int | float | Decimal):

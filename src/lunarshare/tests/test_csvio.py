@@ -78,3 +78,9 @@ class TestWriting:
         buffer = io.StringIO()
         csvio.writer(buffer, lineterminator="\n").writerows([["=cmd|' /C calc'!A0", -5, "ok"]])
         assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [["'=cmd|' /C calc'!A0", "-5", "ok"]]
+
+
+def test_read_dicts_reads_like_dictreader_with_the_same_checks():
+    assert list(csvio.read_dicts(b"a,b\n1,2\n3\n\n")) == [{"a": "1", "b": "2"}, {"a": "3", "b": ""}]
+    with pytest.raises(csvio.CsvRejected):
+        list(csvio.read_dicts(b"a,b\n1,\xff\n"))
