@@ -27,7 +27,9 @@ demo: install
 	DEBUG=1 $(BIN)/lunarshare migrate --no-input -v0
 	DEBUG=1 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
+	@# Served with DEBUG off: the styled 404/500 pages show and WhiteNoise serves the static files;
+	@# plain-http cookies for 127.0.0.1 (SECURE_COOKIES=0). Private files are never served by address.
+	SECURE_COOKIES=0 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)

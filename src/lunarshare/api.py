@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.drainage import set_override
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .uploads import UploadTooLarge
+from .web.errors import RETRY_AFTER_SECONDS, busy_message, is_database_busy
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,20 @@ class CountedPagination(PageNumberPagination):
         from .permissions import query_int
 
         return query_int(request.query_params, self.page_query_param, 1)
+
+
+@functools.cache
+def paginated(serializer_class):
+    """The documented shape of a :func:`paginated_response` answer, for ``extend_schema(responses=...)``:
+    ``count``/``next``/``previous``/``results`` (the schema must not claim a bare array)."""
+    page = inline_serializer(f"Paginated{serializer_class.__name__}List", {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
+    set_override(page, "many", False)  # a ViewSet's ``list`` must not be wrapped in an array again
+    return page
 
 
 def paginated_response(request, view, queryset, serializer_class, **serializer_kwargs) -> Response:
@@ -58,6 +77,11 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, UploadTooLarge):
+        return Response({"message": str(exc), "code": "too_large", "extra": {}}, status=413)
+    if is_database_busy(exc):
+        return Response({"message": busy_message(), "code": "database_busy", "extra": {}}, status=503,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -86,8 +87,30 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
+    "lunarshare.web.errors.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "lunarshare.web_errors.DomainErrorMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Strict: no inline script, no style attribute, nothing from another origin. Scripts and styles
+# are static files; ``data:`` images are the TOTP QR code. The API's Redoc page relaxes
+# style-src for itself only (see lunarshare.urls); Swagger UI loads its init script as a file.
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 ROOT_URLCONF = "lunarshare.urls"
 WSGI_APPLICATION = "lunarshare.wsgi.application"
@@ -174,6 +197,15 @@ AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Every uploaded file is counted while it streams in (lunarshare.uploads); larger ones are refused with 413.
+LUNARSHARE_MAX_UPLOAD_BYTES = int(os.environ.get("LUNARSHARE_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
+# A background import with no sign of life for this long was interrupted (catalog.import_jobs).
+LUNARSHARE_IMPORT_STALE_MINUTES = int(os.environ.get("LUNARSHARE_IMPORT_STALE_MINUTES", 30))
+FILE_UPLOAD_HANDLERS = [
+    "lunarshare.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -253,6 +285,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lunarshare.schema.document_errors"],
     "TITLE": "LunarShare API",
     "DESCRIPTION": "Catalogue, custody, rounds, review, loans and science data of returned lunar samples. "
     "Masses are integer micrograms (mass_ug).",

@@ -1,10 +1,19 @@
 """URL map: web pages under a language prefix (/en/, /zh-hans/), the API under /api/."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from lunarshare.files import public_media
+
+handler400 = "lunarshare.web.errors.bad_request"
+handler403 = "lunarshare.web.errors.permission_denied"
+handler404 = "lunarshare.web.errors.page_not_found"
+handler500 = "lunarshare.web.errors.server_error"
 
 APPS = ["accounts", "catalog", "programs", "loans", "science", "cooperation", "insights"]
 
@@ -14,8 +23,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Swagger UI's init script is served as a file (?script), so the strict CSP holds there.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Redoc injects its own <style> elements and runs its search in a blob: worker: that page
+    # alone relaxes style-src and worker-src (its template has no inline script and no CDN font).
+    path("api/redoc/", csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+        SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     path("", include("lunarshare.opendata.urls")),  # stable landing URLs /s/ /d/ and /oai
 ]
 
@@ -28,7 +41,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Only public files are served by address (lunarshare.files); private ones only through their
+# permission-checked views. No blanket media route, with DEBUG on or off.
+urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "<path:name>", public_media, name="public-media"))

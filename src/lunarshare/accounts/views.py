@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lunarshare.permissions import rule_required
+from lunarshare.redirects import redirect_next
 from lunarshare.web_errors import refused_to
 
 from . import selectors, services
@@ -175,10 +175,7 @@ def person_roles(request, pk):
         else:
             _run(request, services.role_revoke, _("%(user)s no longer holds the role “%(role)s”.")
                  % {"user": person, "role": label}, user=person, role=role)
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("accounts:officer-people")
+    return redirect_next(request, "accounts:officer-people")
 
 
 # --- Four eyes on power roles ---------------------------------------------------------------

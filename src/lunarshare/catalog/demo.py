@@ -31,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from lunarshare import csvio
 from lunarshare.mass import UG_PER_G
 
 from .importer import COLUMNS, samples_import
@@ -161,8 +162,8 @@ def apollo_category(pristinity: str) -> str:
 
 def apollo_rows(path: Path) -> tuple[list[dict], int]:
     rows, skipped = [], 0
-    with path.open(newline="", encoding="utf-8") as handle:
-        for r in csv.DictReader(handle):
+    with path.open("rb") as handle:
+        for r in csvio.read_dicts(handle):
             if not r["original_mass_g"].strip():
                 skipped += 1
                 continue

@@ -37,9 +37,7 @@ changes nothing writes no event.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import os
 import secrets
 from collections import defaultdict
@@ -53,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lunarshare import audit
+from lunarshare import audit, csvio
 from lunarshare.errors import ConflictError, ValidationFailed
 from lunarshare.mass import parse_mass
 from lunarshare.permissions import require
@@ -72,6 +70,7 @@ from .models import (
 
 COLUMNS = ["identifier", "mission", "parent", "type", "category", "mass_mg", "description", "location"]
 CHUNK = 5_000
+MAX_BYTES = 4 * 1024 ** 3  # the command line loads millions of rows; the web upload has its own, smaller limit
 
 _TYPES = frozenset(SampleType.values)
 _CATEGORIES = frozenset(SampleCategory.values)
@@ -127,28 +126,29 @@ class _NullProgress:
 
 def _text_rows(source: IO[bytes]) -> Iterator[tuple[int, dict]]:
     """``(line number, {column: value})`` for every data row; a row with more fields than the
-    header has them under the key ``None`` (as ``csv.DictReader`` does), missing ones are ``None``."""
+    header has them under the key ``None`` (as ``csv.DictReader`` does), missing ones are ``None``.
+    A file that is not readable CSV (encoding, NUL byte, sizes: see :mod:`lunarshare.csvio`) is
+    refused with :class:`ImportRejected` naming the line."""
     source.seek(0)
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    rows = csvio.read_rows(source, max_bytes=MAX_BYTES, max_columns=len(COLUMNS) * 2)
     try:
-        reader = csv.reader(text)
-        header = next(reader, None)
+        _line, header = next(rows, (0, None))
         if header is None:
             return
         header = [h.strip() for h in header]
         width = len(header)
-        for values in reader:
+        for line, values in rows:
             if not values:
                 continue
             if len(values) == width:
-                yield reader.line_num, dict(zip(header, values, strict=True))
+                yield line, dict(zip(header, values, strict=True))
             else:
                 row = dict(zip(header, values[:width], strict=False))
                 if len(values) > width:
                     row[None] = values[width:]
-                yield reader.line_num, row
-    finally:
-        text.detach()
+                yield line, row
+    except csvio.CsvRejected as exc:
+        raise ImportRejected([RowError(exc.line, exc.problem)]) from None
 
 
 def _uids(count: int) -> list[str]:
@@ -198,11 +198,11 @@ class _Validator:
 
     def check_header(self, source: IO[bytes]) -> bool:
         source.seek(0)
-        text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
         try:
-            header = next(csv.reader(text), None)
-        finally:
-            text.detach()
+            _line, header = next(csvio.read_rows(source, max_bytes=MAX_BYTES, max_columns=len(COLUMNS) * 2), (0, None))
+        except csvio.CsvRejected as exc:
+            self.error(exc.line, exc.problem)
+            return False
         if header is None:
             self.error(1, _("The file is empty."))
             return False
@@ -224,7 +224,7 @@ class _Validator:
             return
         identifier = (row.get("identifier") or "").strip()
         if not IDENTIFIER_RE.match(identifier):
-            self.error(line, _("“%(identifier)s” is not a valid sample identifier.") % {"identifier": identifier})
+            self.error(line, _("“%(identifier)s” is not a valid sample identifier.") % {"identifier": csvio.shorten(identifier)})
             identifier = ""
         elif identifier in self.seen:
             self.error(line, _("%(identifier)s is also on line %(other)s.")
@@ -232,12 +232,12 @@ class _Validator:
             identifier = ""
         mission = self.missions.get((row.get("mission") or "").strip())
         if mission is None:
-            self.error(line, _("Unknown mission “%(code)s”.") % {"code": row.get("mission") or ""})
+            self.error(line, _("Unknown mission “%(code)s”.") % {"code": csvio.shorten(row.get("mission") or "")})
         if (row.get("type") or "").strip() not in _TYPES:
-            self.error(line, _("Unknown sample type “%(value)s”.") % {"value": row.get("type") or ""})
+            self.error(line, _("Unknown sample type “%(value)s”.") % {"value": csvio.shorten(row.get("type") or "")})
         category = (row.get("category") or "").strip() or SampleCategory.RESEARCH
         if category not in _CATEGORIES:
-            self.error(line, _("Unknown category “%(value)s”.") % {"value": category})
+            self.error(line, _("Unknown category “%(value)s”.") % {"value": csvio.shorten(category)})
         mass_ug = 0
         try:
             mass_ug = parse_mass(row.get("mass_mg") or "", "mg", allow_zero=True)
@@ -245,7 +245,7 @@ class _Validator:
             self.error(line, _("mass_mg: %(message)s") % {"message": exc.message})
         location = (row.get("location") or "").strip()
         if location and location not in self.locations:
-            self.error(line, _("Unknown storage location “%(code)s”.") % {"code": location})
+            self.error(line, _("Unknown storage location “%(code)s”.") % {"code": csvio.shorten(location)})
         parent = (row.get("parent") or "").strip()
         if parent and parent == identifier:
             self.error(line, _("A sample cannot be its own parent."))
@@ -325,7 +325,7 @@ class _Validator:
                            % {"parent": parent_id, "other": parent.line})
             elif parent is None and parent_id not in self.db_parents:
                 self.error(child.line, _("Unknown parent %(parent)s: it is neither earlier in the file nor in the catalogue.")
-                           % {"parent": parent_id})
+                           % {"parent": csvio.shorten(parent_id)})
             else:
                 mission_id = parent.mission_id if parent is not None else self.db_parents[parent_id].mission_id
                 if mission_id and child.mission_id and mission_id != child.mission_id:
@@ -495,13 +495,21 @@ def _samples_import(*, actor, source: IO[bytes], filename: str, dry_run: bool, p
     progress = _NullProgress() if progress is None else progress
     result = ImportResult(sha256=file_sha256(source))
     reason = reason or _("Imported from %(file)s") % {"file": filename or "CSV"}
+    # Pass one reads and checks every row OUTSIDE the transaction: on SQLite the write lock is
+    # taken at BEGIN, and a long validation must not keep every other writer waiting. Only the
+    # parents' mass and status are read again under the lock, where they matter.
+    validator = _Validator()
+    header_ok = validator.check_header(source)
+    if header_ok:
+        progress.set_description(_("checking"))
+        for line, row in _text_rows(source):
+            validator.row(line, row)
+            progress.update(1)
+        validator.flush()
+    if not header_ok:
+        raise ImportRejected(validator.errors)
     with transaction.atomic():
-        validator = _Validator()
-        if validator.check_header(source):
-            progress.set_description(_("checking"))
-            for line, row in _text_rows(source):
-                validator.row(line, row)
-                progress.update(1)
+        if header_ok:
             validator.check_parents()
         if validator.errors:
             raise ImportRejected(validator.errors)

@@ -296,3 +296,42 @@ class CustodyEvent(models.Model):
     class Meta:
         ordering = ["sample_id", "at", "id"]
         indexes = [models.Index(fields=["sample", "at"], name="custody_sample_idx")]
+
+
+class ImportJob(models.Model):
+    """A catalogue import running in the background (a large upload on the curator page).
+
+    ``upload`` is the stored copy of the file (a private name, deleted when the job ends, however
+    it ends). ``heartbeat_at`` moves while the worker reads the file; a job that is queued or
+    running with no heartbeat for ``LUNARSHARE_IMPORT_STALE_MINUTES`` was interrupted (a killed
+    worker) and is marked failed by ``catalog.import_jobs.import_jobs_sweep``, which also
+    deletes the upload and tells the curator. Only ``catalog.import_jobs`` assigns ``status``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Refused (errors in the file)")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.DONE, Status.REJECTED, Status.FAILED},
+    }
+
+    filename = models.CharField(max_length=255)
+    upload = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="importjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

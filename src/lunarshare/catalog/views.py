@@ -6,11 +6,8 @@ error and nothing has changed.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -202,13 +199,9 @@ def sample_import(request):
 
 
 def _import_in_background(request, upload):
-    from django.core.files.storage import default_storage
+    from .import_jobs import import_job_queue
 
-    from .tasks import import_samples_file
-
-    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
-    user_id, filename = request.user.pk, upload.name
-    transaction.on_commit(lambda: import_samples_file.delay(stored, user_id, filename))
+    import_job_queue(actor=request.user, upload=upload)
     messages.info(request, _("%(file)s is large: it is being imported in the background. You will get a notification "
-                             "with the result (nothing is imported if any row is wrong).") % {"file": filename})
+                             "with the result (nothing is imported if any row is wrong).") % {"file": upload.name})
     return redirect("catalog:curator-home")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 
 from django.http import Http404, HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from lunarshare import csvio
 from lunarshare.mass import format_mass_brief
 from lunarshare.permissions import public
 
@@ -69,7 +69,7 @@ def csv_export(request, slug: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lunarshare-{slug}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Chinese names) correctly
-    writer = csv.writer(response)
+    writer = csvio.writer(response)
     writer.writerow([f"{header} (µg)" if kind == "mass" else str(header) for _c, header, kind in columns])
     for row in rows_of(selectors.public_statistics(), key):
         writer.writerow(["" if row.get(c) is None else row.get(c) for c, _h, _k in columns])

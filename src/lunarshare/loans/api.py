@@ -7,14 +7,14 @@ errors are rendered by the project's exception handler.
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lunarshare.api import paginated_response
+from lunarshare import files
+from lunarshare.api import paginated, paginated_response
 from lunarshare.errors import NotFoundError
 from lunarshare.mass import MAX_MASS_UG
 
@@ -295,7 +295,7 @@ class CreateLoanApi(APIView):
 class LoanListApi(APIView):
     permission_rules = {"get": "accounts.signed_in"}
 
-    @extend_schema(responses=LoanOut(many=True), summary="Loans the caller may see (borrowers: their own)")
+    @extend_schema(operation_id="v1_loans_list", responses=paginated(LoanOut), summary="Loans the caller may see (borrowers: their own)")
     def get(self, request):
         queryset = loans_visible_to(request.user).select_related("application").prefetch_related("team").order_by("-id")
         wanted = request.query_params.get("status")
@@ -336,8 +336,8 @@ class AgreementPdfApi(LoanAction):
         if agreement is None:
             raise NotFoundError(_("This loan has no agreement document."))
         document = agreement.signed_file if agreement.signed_file else agreement.file
-        response = FileResponse(document.open("rb"), content_type="application/pdf",
-                                filename=f"{loan}-agreement{'-signed' if agreement.signed_file else ''}.pdf")
+        response = files.attachment(document, f"{loan}-agreement{'-signed' if agreement.signed_file else ''}.pdf",
+                                    "application/pdf")
         response["X-Content-SHA256"] = agreement.signed_sha256 or agreement.sha256
         return response
 
@@ -535,7 +535,7 @@ class LoanIncidentApi(LoanAction):
 class IncidentListApi(APIView):
     permission_rules = {"get": "accounts.signed_in"}
 
-    @extend_schema(responses=IncidentOut(many=True), summary="Incidents the caller may see")
+    @extend_schema(operation_id="v1_incidents_list", responses=paginated(IncidentOut), summary="Incidents the caller may see")
     def get(self, request):
         queryset = incidents_visible_to(request.user).order_by("-id")
         wanted = request.query_params.get("status")

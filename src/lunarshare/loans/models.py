@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import Institution
+from lunarshare.files import private_name
 
 
 class LoanStatus(models.TextChoices):
@@ -208,6 +209,11 @@ class LoanItem(models.Model):
         return self.destructive_allowance_ug - self.consumed_ug
 
 
+def agreement_file_path(instance, filename: str) -> str:
+    # Private: served only by the loan's permission-checked download (see lunarshare.files).
+    return private_name("loans/agreements", filename)
+
+
 class Agreement(models.Model):
     """The agreement document of a loan, generated from a versioned template.
 
@@ -217,9 +223,9 @@ class Agreement(models.Model):
 
     loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="agreement")
     template_version = models.CharField(_("template version"), max_length=20)
-    file = models.FileField(upload_to="loans/agreements/", max_length=255)
+    file = models.FileField(upload_to=agreement_file_path, max_length=255)
     sha256 = models.CharField(max_length=64)
-    signed_file = models.FileField(upload_to="loans/agreements/", max_length=255, blank=True)
+    signed_file = models.FileField(upload_to=agreement_file_path, max_length=255, blank=True)
     signed_sha256 = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(default=timezone.now)
 

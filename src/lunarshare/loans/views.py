@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lunarshare import csvio, files
 from lunarshare.audit.services import events_for
 from lunarshare.confirm import confirmation_page
 from lunarshare.errors import ValidationFailed
@@ -119,14 +118,15 @@ def agreement_pdf(request, pk):
     if agreement is None:
         raise Http404
     document = agreement.signed_file if agreement.signed_file else agreement.file
-    return FileResponse(document.open("rb"), content_type="application/pdf", filename=f"{loan}-agreement.pdf")
+    return files.attachment(document, f"{loan}-agreement.pdf", "application/pdf")
 
 
 @rule_required("loans.view_loan")
 def certificate_pdf(request, pk):
     loan = loan_get_for_user(request.user, pk)
     response = HttpResponse(render_certificate(loan), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{loan}-certificate.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{loan}-certificate.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -400,7 +400,7 @@ def report_csv(request):
     data = loan_report()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="loan-report-{data["date"]}.csv"'
-    writer = csv.writer(response)
+    writer = csvio.writer(response)
     writer.writerow(["section", "loan", "institution", "country", "status", "due_date", "items", "mass_ug"])
     for loan in data["open_loans"]:
         writer.writerow(["open_loan", str(loan), loan.borrower_institution.name_en, str(loan.borrower_institution.country),

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from lunarshare.api import paginated_response
+from lunarshare.api import paginated, paginated_response
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 from lunarshare.permissions import PUBLIC, may, query_int
@@ -268,7 +268,7 @@ class RoundViewSet(viewsets.ViewSet):
     def _out(self, round_: Round, code=status.HTTP_200_OK) -> Response:
         return Response(RoundOut(round_).data, status=code)
 
-    @extend_schema(responses=RoundOut(many=True))
+    @extend_schema(responses=paginated(RoundOut))
     def list(self, request):
         queryset = selectors.rounds_visible_to(request.user).prefetch_related(
             "missions", "sample_sets__samples", "criteria", "compliance_rules")
@@ -555,7 +555,7 @@ class ApplicationViewSet(viewsets.ViewSet):
             pk=application.pk)
         return Response(ApplicationOut(application).data, status=code)
 
-    @extend_schema(responses=ApplicationOut(many=True))
+    @extend_schema(responses=paginated(ApplicationOut))
     def list(self, request):
         queryset = selectors.applications_visible_to(request.user).prefetch_related(
             "team", "funding", "methods", "items__sample_set", "attachments", "compliance_results__rule")
@@ -666,7 +666,7 @@ class ReviewViewSet(viewsets.ViewSet):
         "conflict": "programs.review", "score": "programs.score_review",
     }
 
-    @extend_schema(responses=ReviewOut(many=True))
+    @extend_schema(responses=paginated(ReviewOut))
     def list(self, request):
         queryset = selectors.reviews_visible_to(request.user)
         if request.query_params.get("status"):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lunarshare.accounts.models import Institution
+from lunarshare.files import private_name
 from lunarshare.language import pick
 
 _pick = pick
@@ -521,6 +522,11 @@ class ApplicationItem(models.Model):
         return f"{self.sample_set} · {self.requested_mass_ug} µg"
 
 
+def attachment_file_path(instance, filename: str) -> str:
+    # Private: served only by the application's permission-checked download (see lunarshare.files).
+    return private_name("applications", filename)
+
+
 class Attachment(models.Model):
     class Kind(models.TextChoices):
         RESEARCH_PLAN = "research_plan", _("Detailed research plan")
@@ -531,7 +537,7 @@ class Attachment(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
-    file = models.FileField(_("file"), upload_to="applications/%Y/%m/", max_length=300)
+    file = models.FileField(_("file"), upload_to=attachment_file_path, max_length=300)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64)

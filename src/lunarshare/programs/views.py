@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lunarshare import files
 from lunarshare.confirm import confirmation_page
 from lunarshare.errors import DomainError
 from lunarshare.permissions import may, parse_id, public, rule_required
@@ -357,12 +358,9 @@ def my_reviews(request):
 @rule_required("accounts.signed_in")
 def attachment_download(request, pk, attachment_pk):
     """Attachments are not public: only people who may see the application may read them."""
-    from django.http import FileResponse
-
     application = selectors.application_get_for_user(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.original_name or "attachment.pdf", content_type="application/pdf")
+    return files.attachment(attachment.file, attachment.original_name or "attachment.pdf", "application/pdf")
 
 
 @rule_required("programs.view_reviews")

@@ -3,7 +3,6 @@ one service. Errors are domain errors rendered by the project handler."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -14,12 +13,13 @@ from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lunarshare.api import paginated_response
+from lunarshare import csvio, uploads
+from lunarshare.api import paginated, paginated_response
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError, ValidationFailed
 from lunarshare.permissions import PUBLIC, query_int
 
-from . import selectors, services
+from . import csv_format, selectors, services
 from .citation import citation_text, datacite_metadata
 from .models import Licence
 
@@ -30,7 +30,10 @@ class CSVTextParser(parsers.BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read()
+        """The body in a temporary file, copied in blocks up to the measurement file limit."""
+        if stream is None:
+            return b""
+        return uploads.spool(stream, csv_format.MAX_BYTES)
 
 
 def _plain(number) -> str | None:
@@ -155,7 +158,7 @@ class DatasetListCreateApi(APIView):
         operation_id="datasets_list",
         parameters=[OpenApiParameter("q", str), OpenApiParameter("mission", str), OpenApiParameter("loan", int),
                     OpenApiParameter("status", str)],
-        responses=DatasetOutput(many=True),
+        responses=paginated(DatasetOutput),
     )
     def get(self, request):
         loan = query_int(request.query_params, "loan")
@@ -218,13 +221,13 @@ class MeasurementUploadApi(APIView):
     )
     def post(self, request, pk: int):
         dataset = selectors.dataset_get_for_user(request.user, pk)
-        if isinstance(request.data, bytes | str):
+        if isinstance(request.data, bytes | str) or hasattr(request.data, "readline"):  # a text/csv body
             content, filename = request.data, "upload.csv"
         else:
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationFailed(_("Send the CSV as the multipart field “file” or as a text/csv body."))
-            content, filename = upload.read(), upload.name
+            content, filename = upload.file, upload.name
         result = services.measurements_upload(actor=request.user, dataset=dataset, content=content, filename=filename)
         return Response(result.as_dict(), status=200)
 
@@ -239,7 +242,7 @@ class MeasurementListApi(APIView):
         operation_id="measurements_list",
         parameters=[OpenApiParameter("mission", str), OpenApiParameter("property", str),
                     OpenApiParameter("sample", str), OpenApiParameter("dataset", int)],
-        responses=MeasurementOutput(many=True),
+        responses=paginated(MeasurementOutput),
     )
     def get(self, request):
         params = request.query_params
@@ -294,7 +297,7 @@ def run_comparison(user, params):
 
 def comparison_csv(kind: str, result) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvio.writer(buffer, lineterminator="\n")
     if kind == "scatter":
         writer.writerow(["mission", "sample", f"{result.property_x} ({result.unit_x or '-'})",
                          f"{result.property_x} uncertainty", f"{result.property_y} ({result.unit_y or '-'})",
@@ -345,7 +348,7 @@ class CompareApi(APIView):
         parameters=[OpenApiParameter("missions", str, required=True), OpenApiParameter("property", str),
                     OpenApiParameter("property_x", str), OpenApiParameter("property_y", str),
                     OpenApiParameter("points_limit", int), OpenApiParameter("format", str, enum=["json", "csv"])],
-        responses=OpenApiTypes.OBJECT,
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request):
         kind, result = run_comparison(request.user, request.query_params)
@@ -402,7 +405,7 @@ class PublicationListCreateApi(APIView):
 
     @extend_schema(operation_id="publications_list",
                    parameters=[OpenApiParameter("q", str), OpenApiParameter("loan", int), OpenApiParameter("sample", str)],
-                   responses=PublicationOutput(many=True))
+                   responses=paginated(PublicationOutput))
     def get(self, request):
         loan = query_int(request.query_params, "loan")
         queryset = selectors.publications_list(q=request.query_params.get("q", "")[:200], loan=loan,

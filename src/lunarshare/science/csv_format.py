@@ -21,12 +21,13 @@ Every error is reported with its line number; if there is any error nothing is i
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from lunarshare import csvio
 
 from .units import UnitError, canonical_property, normalise_unit, property_kind, to_canonical
 
@@ -79,47 +80,28 @@ def _decimal(text: str) -> Decimal | None:
     return number.quantize(_QUANTUM) if number.as_tuple().exponent < -12 else number
 
 
-def decode(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content
-    return content.decode("utf-8-sig")
-
-
-def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
-    """Check every row. ``sample_lookup(identifiers) -> {identifier: (sample_id, mission_id)}``."""
+def parse(content, *, sample_lookup) -> ParseResult:
+    """Check every row. ``content`` is a binary file (read as it streams, see
+    :mod:`lunarshare.csvio`), bytes or text. ``sample_lookup(identifiers) -> {identifier: (sample_id, mission_id)}``."""
     result = ParseResult()
-    if isinstance(content, bytes) and len(content) > MAX_BYTES:
-        result.error(0, "", _("The file is larger than 20 MB; split it into several uploads."))
-        return result
-    try:
-        text = decode(content)
-    except UnicodeDecodeError:
-        result.error(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))
-        return result
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        result.error(1, "", _("The file is empty. The first line must be the header: %(header)s.")
-                     % {"header": ",".join(HEADER)})
-        return result
-    except csv.Error as exc:
-        result.error(1, "", _("Line 1 is not valid CSV: %(error)s") % {"error": exc})
-        return result
-    names = [h.strip().lower() for h in header]
-    missing = [h for h in HEADER if h not in names]
-    unknown = [h for h in names if h not in HEADER]
-    if missing or unknown or len(set(names)) != len(names):
-        result.error(1, "", _("The header must be exactly: %(header)s (missing: %(missing)s; unexpected: %(unknown)s).")
-                     % {"header": ",".join(HEADER), "missing": ", ".join(missing) or "-",
-                        "unknown": ", ".join(unknown) or "-"})
-        return result
-    index = {name: position for position, name in enumerate(names)}
-
+    rows = csvio.read_rows(content, max_bytes=MAX_BYTES, max_columns=len(HEADER) * 2)
     raw_rows: list[tuple[int, dict]] = []
     try:
-        for record in reader:
-            line = reader.line_num
+        _line, header = next(rows, (1, None))
+        if header is None:
+            result.error(1, "", _("The file is empty. The first line must be the header: %(header)s.")
+                         % {"header": ",".join(HEADER)})
+            return result
+        names = [h.strip().lower() for h in header]
+        missing = [h for h in HEADER if h not in names]
+        unknown = [csvio.shorten(h, 20) for h in names if h not in HEADER]
+        if missing or unknown or len(set(names)) != len(names):
+            result.error(1, "", _("The header must be exactly: %(header)s (missing: %(missing)s; unexpected: %(unknown)s).")
+                         % {"header": ",".join(HEADER), "missing": ", ".join(missing) or "-",
+                            "unknown": csvio.shorten(", ".join(unknown) or "-", 200)})
+            return result
+        index = {name: position for position, name in enumerate(names)}
+        for line, record in rows:
             if not any(cell.strip() for cell in record):
                 continue
             if len(raw_rows) >= MAX_ROWS:
@@ -130,8 +112,8 @@ def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
                              % {"expected": len(names), "found": len(record)})
                 continue
             raw_rows.append((line, {name: record[index[name]].strip() for name in HEADER}))
-    except csv.Error as exc:
-        result.error(reader.line_num, "", _("Not valid CSV: %(error)s") % {"error": exc})
+    except csvio.CsvRejected as exc:
+        result.error(exc.line, "", exc.problem)
         return result
     if not raw_rows and not result.errors:
         result.error(2, "", _("The file has a header but no rows."))
@@ -145,24 +127,24 @@ def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
         if not sample:
             result.error(line, "sample", _("The sample is missing."))
         elif sample not in samples:
-            result.error(line, "sample", _("Unknown sample “%(sample)s”: it is not in the catalogue.") % {"sample": sample})
+            result.error(line, "sample", _("Unknown sample “%(sample)s”: it is not in the catalogue.") % {"sample": csvio.shorten(sample)})
         prop = canonical_property(cells["property"])
         kind = property_kind(cells["property"]) if prop else None
         if not cells["property"]:
             result.error(line, "property", _("The property is missing."))
         elif prop is None:
             result.error(line, "property", _("Unknown property “%(property)s” (e.g. TiO2, FeO, Th, Pb-Pb age, Mg#).")
-                         % {"property": cells["property"]})
+                         % {"property": csvio.shorten(cells["property"])})
         value = _decimal(cells["value"]) if cells["value"] else None
         if not cells["value"]:
             result.error(line, "value", _("The value is missing."))
         elif value is None:
-            result.error(line, "value", _("“%(value)s” is not a number.") % {"value": cells["value"]})
+            result.error(line, "value", _("“%(value)s” is not a number.") % {"value": csvio.shorten(cells["value"])})
         unit = None
         try:
             unit = normalise_unit(cells["unit"])
         except UnitError:
-            result.error(line, "unit", _("Unknown unit “%(unit)s” (e.g. wt%%, ppm, Ma, Ga).") % {"unit": cells["unit"]})
+            result.error(line, "unit", _("Unknown unit “%(unit)s” (e.g. wt%%, ppm, Ma, Ga).") % {"unit": csvio.shorten(cells["unit"])})
         value_canonical = None
         if unit is not None and kind is not None:
             try:
@@ -170,13 +152,13 @@ def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
             except UnitError:
                 unit = None
                 result.error(line, "unit", _("The unit “%(unit)s” does not fit %(property)s (a %(kind)s, e.g. in %(canonical)s).")
-                             % {"unit": cells["unit"] or "-", "property": prop, "kind": kind.label,
+                             % {"unit": csvio.shorten(cells["unit"]) or "-", "property": prop, "kind": kind.label,
                                 "canonical": kind.canonical_unit or _("no unit")})
         uncertainty = None
         if cells["uncertainty"]:
             uncertainty = _decimal(cells["uncertainty"])
             if uncertainty is None:
-                result.error(line, "uncertainty", _("“%(value)s” is not a number.") % {"value": cells["uncertainty"]})
+                result.error(line, "uncertainty", _("“%(value)s” is not a number.") % {"value": csvio.shorten(cells["uncertainty"])})
             elif uncertainty < 0:
                 result.error(line, "uncertainty", _("An uncertainty cannot be negative."))
         sigma = _SIGMA.get(cells["uncertainty_type"].lower().replace(" ", "")) if cells["uncertainty_type"] else ""
@@ -184,7 +166,7 @@ def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
             result.error(line, "uncertainty_type", _("An uncertainty needs its type: 1s, 2s (or unstated, for a source that does not say)."))
         elif cells["uncertainty_type"] and sigma is None:
             result.error(line, "uncertainty_type", _("Unknown uncertainty type “%(value)s”: use 1s, 2s or unstated.")
-                         % {"value": cells["uncertainty_type"]})
+                         % {"value": csvio.shorten(cells["uncertainty_type"])})
         elif cells["uncertainty_type"] and not cells["uncertainty"]:
             result.error(line, "uncertainty", _("An uncertainty type is given but no uncertainty."))
         if len(cells["method"]) > 200:
@@ -209,7 +191,7 @@ def parse(content: bytes | str, *, sample_lookup) -> ParseResult:
 def render(rows) -> str:
     """Write measurement dicts (or objects with the HEADER attributes) in the upload format."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvio.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     for row in rows:
         get = row.get if isinstance(row, dict) else (lambda name, r=row: getattr(r, name))

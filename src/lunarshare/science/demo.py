@@ -17,11 +17,11 @@ Idempotent: datasets are found by title, the upload is keyed, the release happen
 
 from __future__ import annotations
 
-import csv
 import re
 
 from django.conf import settings
 
+from lunarshare import csvio
 from lunarshare.accounts.models import Role
 from lunarshare.accounts.selectors import users_with_role
 from lunarshare.catalog.models import Mission, Sample, SampleType
@@ -164,8 +164,8 @@ def load(stdout) -> None:
         if not path.exists():
             stdout.write(f"  {path} not found; skipped")
             continue
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+        with open(path, "rb") as handle:
+            rows = list(csvio.read_dicts(handle))
         identifiers = {}
         for row in rows:
             ident = _ensure_sample(row, actor, stdout)

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lunarshare.files import private_name
+
 
 class Licence(models.TextChoices):
     CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
@@ -102,11 +104,9 @@ class Dataset(models.Model):
 
 
 def dataset_file_path(instance: DatasetFile, filename: str) -> str:
-    # A random directory: files are served through the dataset's visibility check
-    # (``science:dataset-file``); the stored path must not be guessable from the dataset id.
-    import secrets
-
-    return f"science/datasets/{instance.dataset_id}/{secrets.token_urlsafe(16)}/{filename}"
+    # Private, in a random directory: files are served through the dataset's visibility check
+    # (``science:dataset-file``); the stored path must not be guessable (see lunarshare.files).
+    return private_name("science/datasets", filename)
 
 
 class DatasetFile(models.Model):

@@ -262,7 +262,18 @@ def _lookup_samples(identifiers) -> dict[str, tuple[int, int]]:
 _COMPARED = ("kind", "value", "unit", "value_canonical", "uncertainty", "uncertainty_type", "uncertainty_canonical")
 
 
-def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filename: str = "") -> UploadResult:
+def _sha256(content) -> str:
+    """SHA-256 of bytes, text (UTF-8) or a binary file (read in blocks, then rewound)."""
+    if isinstance(content, str):
+        content = content.encode()
+    if isinstance(content, bytes | bytearray):
+        return hashlib.sha256(content).hexdigest()
+    from lunarshare.catalog.importer import file_sha256
+
+    return file_sha256(content)
+
+
+def measurements_upload(*, actor, dataset: Dataset, content, filename: str = "") -> UploadResult:
     """Import measurements from CSV (format in ``csv_format``): all rows or none.
 
     Rows are keyed by (sample, property, method): a row already present is updated if it
@@ -270,6 +281,8 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
     """
     require(actor, "science.change_dataset", dataset,
             message=_("Only the loan's team or a curator may upload data to this dataset."))
+    if hasattr(content, "seek"):
+        content.seek(0)
     parsed = csv_format.parse(content, sample_lookup=_lookup_samples)
     if parsed.errors:
         shown = parsed.errors[:200]
@@ -278,8 +291,7 @@ def measurements_upload(*, actor, dataset: Dataset, content: bytes | str, filena
             % {"count": len(parsed.errors), "line": shown[0]["line"], "message": shown[0]["message"]},
             errors=shown, error_count=len(parsed.errors),
         )
-    raw = content.encode() if isinstance(content, str) else content
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = _sha256(content)
     created = updated = unchanged = 0
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)

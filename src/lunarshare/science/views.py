@@ -6,16 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lunarshare import files
 from lunarshare.accounts.rules import is_curator
 from lunarshare.catalog.models import Mission, Sample
 from lunarshare.errors import DomainError
 from lunarshare.permissions import public, rule_required
+from lunarshare.redirects import redirect_next
 from lunarshare.web_errors import refused_to, run_in_form
 
 from . import csv_format, selectors, services
@@ -109,7 +111,7 @@ def dataset_file(request, pk: int, file_pk: int):
     stored = dataset.files.filter(pk=file_pk).first()
     if stored is None:
         raise Http404(_("No such file."))
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    return files.attachment(stored.file, stored.name)
 
 
 @rule_required("science.add_dataset")
@@ -141,7 +143,7 @@ def dataset_upload(request, pk: int):
                               upload_errors=[{"line": 0, "column": "", "message": _("Choose a CSV file.")}])
     upload = form.cleaned_data["file"]
     try:
-        result = services.measurements_upload(actor=request.user, dataset=dataset, content=upload.read(),
+        result = services.measurements_upload(actor=request.user, dataset=dataset, content=upload.file,
                                               filename=upload.name)
     except DomainError as exc:
         return dataset_detail(request, pk, upload_form=form,
@@ -213,7 +215,7 @@ def mission_watch(request, code: str):
         raise Http404(_("No such mission."))
     services.watch_start(actor=request.user, mission=mission)
     messages.success(request, _("You will be told when new %(mission)s data are released.") % {"mission": mission})
-    return redirect(request.POST.get("next") or "science:dataset-list")
+    return redirect_next(request, "science:dataset-list")
 
 
 # --- Compare ----------------------------------------------------------------------------------

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lunarshare import audit
+from lunarshare import audit, files
 from lunarshare.accounts.notify import notify_on_commit
 from lunarshare.errors import ConflictError, InvalidTransition, ValidationFailed
 from lunarshare.permissions import require
@@ -26,7 +25,7 @@ def _sha256(data: bytes) -> str:
 def _store_agreement(loan: Loan, *, version: str) -> Agreement:
     pdf = render_agreement(loan, version=version)
     agreement = Agreement(loan=loan, template_version=version, sha256=_sha256(pdf), generated_at=timezone.now())
-    agreement.file.save(f"{loan}-agreement-v{version}.pdf", ContentFile(pdf), save=False)
+    files.save_on_commit(agreement.file, f"{loan}-agreement-v{version}.pdf", pdf)  # a rollback leaves no file
     agreement.save()
     return agreement
 
@@ -119,7 +118,7 @@ def loan_sign(*, actor, loan: Loan, typed_name: str) -> Signature:
             pdf = render_agreement(loan, version=agreement.template_version,
                                    signatures=list(loan.signatures.select_related("signer")))
             agreement.signed_sha256 = _sha256(pdf)
-            agreement.signed_file.save(f"{loan}-agreement-signed.pdf", ContentFile(pdf), save=False)
+            files.save_on_commit(agreement.signed_file, f"{loan}-agreement-signed.pdf", pdf)
             agreement.save(update_fields=["signed_file", "signed_sha256"])
             data["signed_sha256"] = agreement.signed_sha256
             notify_on_commit([loan.responsible_id], verb="loan.signed",

@@ -11,7 +11,7 @@ SHIP = {"courier": "Hand carried", "packaging": "Sealed vial in N2 can", "atmosp
         "condition_report": "Intact", "handed_over_to": "Alice", "tracking_number": "HC-1"}
 
 
-def test_the_whole_contract_end_to_end(people, api_as):
+def test_the_whole_contract_end_to_end(people, api_as, django_capture_on_commit_callbacks):
     application = make_approved_application(applicant=people.alice, masses=(40_000,))
     parent = application.parent_sample
     officer, curator, alice = api_as(people.officer), api_as(people.curator), api_as(people.alice)
@@ -23,7 +23,9 @@ def test_the_whole_contract_end_to_end(people, api_as):
     loan_id, item_id = loan["id"], loan["items"][0]["id"]
 
     assert alice.post(f"/api/v1/loans/{loan_id}/sign/", {"typed_name": "Alice"}, format="json").status_code == 200
-    assert officer.post(f"/api/v1/loans/{loan_id}/sign/", {"typed_name": "Officer"}, format="json").json()["status"] == "signed"
+    with django_capture_on_commit_callbacks(execute=True):  # the signed PDF is written on commit
+        signed = officer.post(f"/api/v1/loans/{loan_id}/sign/", {"typed_name": "Officer"}, format="json")
+    assert signed.json()["status"] == "signed"
     pdf = alice.get(f"/api/v1/loans/{loan_id}/agreement.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")

@@ -15,8 +15,9 @@ def client_for(user):
     return client
 
 
-def test_staff_pages_render(people):
-    loan = received_loan(people, masses=(40_000, 30_000))
+def test_staff_pages_render(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the agreement PDFs are written on commit
+        loan = received_loan(people, masses=(40_000, 30_000))
     first = loan.items.select_related("sample").order_by("id").first()
     loan_return(actor=people.curator, loan=loan, lines=[ReturnLine(first.sample.identifier, 30_000)])
     curator, officer = client_for(people.curator), client_for(people.officer)

@@ -11,7 +11,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=f"{page.base_url}/static/vendor/axe.min.js")  # a file of ours: the CSP allows it
     return page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});

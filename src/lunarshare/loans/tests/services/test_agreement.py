@@ -24,8 +24,9 @@ class TestLoanCreateFromApplication:
         assert event.actor == people.officer and event.data["items"] == 2
         assert event.data["agreement_sha256"] == loan.agreement.sha256
 
-    def test_the_agreement_pdf_is_stored_with_its_sha256(self, people):
-        loan = make_loan(people)
+    def test_the_agreement_pdf_is_stored_with_its_sha256(self, people, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):  # the PDF is written when the loan commits
+            loan = make_loan(people)
         data = loan.agreement.file.read()
         assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == loan.agreement.sha256
         assert loan.agreement.template_version == "2025.1"
@@ -56,13 +57,15 @@ class TestLoanCreateFromApplication:
 
 
 class TestLoanSign:
-    def test_the_borrower_signs_first_then_the_agency_and_the_signed_pdf_is_kept(self, people):
+    def test_the_borrower_signs_first_then_the_agency_and_the_signed_pdf_is_kept(self, people,
+                                                                             django_capture_on_commit_callbacks):
         loan = make_loan(people)
         loan_sign(actor=people.alice, loan=loan, typed_name="Alice A.")
         loan.refresh_from_db()
         assert loan.status == Loan.Status.BORROWER_SIGNED
         assert last_event("loan.signed").data["party"] == Signature.Party.BORROWER
-        loan_sign(actor=people.officer, loan=loan, typed_name="Officer O.")
+        with django_capture_on_commit_callbacks(execute=True):
+            loan_sign(actor=people.officer, loan=loan, typed_name="Officer O.")
         loan.refresh_from_db()
         assert loan.status == Loan.Status.SIGNED
         signed = loan.agreement.signed_file.read()

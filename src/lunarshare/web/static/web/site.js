@@ -51,3 +51,12 @@ const markScrollables = () => {
 };
 document.addEventListener("DOMContentLoaded", markScrollables);
 window.addEventListener("resize", markScrollables);
+
+// Buttons marked data-action="print" print the page (no inline on* handlers: CSP script-src 'self').
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-action='print']");
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});
