@@ -14,7 +14,7 @@ def move_existing_files(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_round_timezone'),
+        ('programs', '0003_compliance_rule_presets'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_identifier_binary_collation'),
+        ('catalog', '0008_sample_status_literature'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ def move_existing_files(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0002_reminder_inventory_kind'),
+        ('loans', '0003_return_shipment'),
     ]
 
     operations = [
