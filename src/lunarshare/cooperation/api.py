@@ -138,7 +138,7 @@ class _Registry(viewsets.ReadOnlyModelViewSet):
     # Reading is public; writing needs the registry's keeper (an officer), checked again by the services.
     write_permission = "cooperation.maintain"
     permission_rules = {"list": PUBLIC, "retrieve": PUBLIC, "create": write_permission, "update": write_permission,
-                        "partial_update": write_permission, "status": write_permission}
+                        "partial_update": write_permission, "change_status": write_permission}
     filter_backends: list = []
     filters_class: type[_Filters]
     list_selector = None

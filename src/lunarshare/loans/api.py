@@ -423,6 +423,8 @@ class ReturnApi(LoanAction):
 
 
 class DeclareReturnApi(LoanAction):
+    permission_rules = {"post": "loans.declare_return"}
+
     @extend_schema(request=DeclareReturnIn, responses={201: ReturnShipmentOut},
                    summary="Declare a return shipment: items, carrier, tracking number (borrower's team)")
     def post(self, request, pk):

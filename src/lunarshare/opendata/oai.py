@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from lxml import etree
 
 from lunarshare.catalog.models import Mission, Sample, SampleStatus
+from lunarshare.permissions import public
 from lunarshare.science.models import Dataset
 from lunarshare.science.selectors import datasets_visible_to
 
@@ -411,6 +412,7 @@ VERBS = {
 }
 
 
+@public
 @csrf_exempt  # a read-only protocol endpoint; OAI-PMH allows POST with form-encoded arguments
 @require_http_methods(["GET", "HEAD", "POST"])
 def endpoint(request):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from lunarshare.catalog.models import Sample
 from lunarshare.errors import NotFoundError
+from lunarshare.permissions import public
 from lunarshare.science.selectors import dataset_get_for_user
 
 from . import datacite, jsonld, package
@@ -71,6 +72,7 @@ def _page_url(request, name: str, arg) -> str:
         return reverse(name, args=[arg])
 
 
+@public
 @require_GET
 def sample_landing(request, uid: str):
     try:
@@ -86,6 +88,7 @@ def sample_landing(request, uid: str):
                    filename=f"sample-{sample.uid}")
 
 
+@public
 @require_GET
 def dataset_landing(request, pk: int):
     try:
@@ -101,10 +104,12 @@ def dataset_landing(request, pk: int):
                    filename=f"dataset-{dataset.pk}")
 
 
+@public
 def package_list(request):
     return render(request, "opendata/package_list.html", {"versions": package.package_versions()})
 
 
+@public
 @require_GET
 def package_file(request, version: str, name: str):
     """One file of a published package, only if the package lists it (no other path is served)."""
