@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.urls import reverse
+from django.utils import translation
 
 from lunarshare.accounts.models import ApiToken, Role, User
 from lunarshare.audit.models import Event
@@ -12,18 +13,22 @@ from lunarshare.testing.helpers import last_event
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-lunar-passphrase-7"
+# The admin's add form: a username and a password, twice (plus the empty role inline's counters).
+ADD = {"username": "gina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true",
+       "role_grants-TOTAL_FORMS": "0", "role_grants-INITIAL_FORMS": "0"}
 
 
 @pytest.fixture
 def staff_officer(people):
-    people.officer.is_staff = True
-    people.officer.save(update_fields=["is_staff"])
+    """An officer who administers the site (superuser: every Django model permission)."""
+    people.officer.is_staff = people.officer.is_superuser = True
+    people.officer.save(update_fields=["is_staff", "is_superuser"])
     return people.officer
 
 
 @pytest.fixture
 def staff_curator(people):
-    """Staff who may open the admin but is no programme officer."""
+    """A superuser who is no programme officer."""
     people.curator.is_staff = True
     people.curator.is_superuser = True
     people.curator.save(update_fields=["is_staff", "is_superuser"])
@@ -33,9 +38,7 @@ def staff_curator(people):
 class TestAddingAPersonInTheAdmin:
     def test_an_officer_adds_a_person_through_the_service(self, client, staff_officer):
         client.force_login(staff_officer)
-        response = client.post(reverse("admin:accounts_user_add"), {
-            "username": "gina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true",
-        })
+        response = client.post(reverse("admin:accounts_user_add"), ADD)
         gina = User.objects.get(username="gina")
         assert response.status_code == 302 and response["Location"].endswith(f"/{gina.pk}/change/")
         assert gina.check_password(NEW_PASSWORD)
@@ -46,8 +49,7 @@ class TestAddingAPersonInTheAdmin:
     def test_staff_who_are_not_officers_cannot_add_people(self, client, staff_curator):
         client.force_login(staff_curator)
         assert client.get(reverse("admin:accounts_user_add")).status_code == 403
-        client.post(reverse("admin:accounts_user_add"), {
-            "username": "gina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+        client.post(reverse("admin:accounts_user_add"), ADD)
         assert not User.objects.filter(username="gina").exists()
         assert not Event.objects.filter(verb="lunarshare.user.created").exists()
 
@@ -67,7 +69,7 @@ class TestEditingAPersonInTheAdmin:
     def test_a_password_set_in_the_admin_kills_the_tokens_at_once_and_is_audited(self, client, staff_officer, people):
         ApiToken.objects.create(user=people.alice, name="laptop")
         client.force_login(staff_officer)
-        url = reverse("admin:accounts_user_change", args=[people.alice.pk]) + "password/"
+        url = reverse("admin:auth_user_password_change", args=[people.alice.pk])
         response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
                                      "usable_password": "true", "set-password": "1"})
         assert response.status_code == 302
@@ -82,7 +84,7 @@ class TestEditingAPersonInTheAdmin:
 
     def test_an_officer_changing_their_own_password_in_the_admin_stays_signed_in(self, client, staff_officer):
         client.force_login(staff_officer)
-        url = reverse("admin:accounts_user_change", args=[staff_officer.pk]) + "password/"
+        url = reverse("admin:auth_user_password_change", args=[staff_officer.pk])
         client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true",
                           "set-password": "1"})
         assert check_password(NEW_PASSWORD, User.objects.get(pk=staff_officer.pk).password)
@@ -92,7 +94,7 @@ class TestEditingAPersonInTheAdmin:
         ApiToken.objects.create(user=people.alice, name="laptop")
         old_hash = people.alice.password
         client.force_login(staff_curator)
-        url = reverse("admin:accounts_user_change", args=[people.alice.pk]) + "password/"
+        url = reverse("admin:auth_user_password_change", args=[people.alice.pk])
         response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
                                      "usable_password": "true", "set-password": "1"}, follow=True)
         assert "Only programme officers may set another person" in response.content.decode()
@@ -102,10 +104,10 @@ class TestEditingAPersonInTheAdmin:
 
     def test_the_refusal_reads_in_chinese(self, client, staff_curator, people):
         client.force_login(staff_curator)
-        url = reverse("admin:accounts_user_change", args=[people.alice.pk]) + "password/"
+        with translation.override("zh-hans"):
+            url = reverse("admin:auth_user_password_change", args=[people.alice.pk])
         response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-                                     "usable_password": "true", "set-password": "1"},
-                               follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+                                     "usable_password": "true", "set-password": "1"}, follow=True)
         assert "只有项目官员可以设置他人的密码" in response.content.decode()
 
 

@@ -16,10 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in_recently(client, user):
-    """Signed in just now (allauth asks to reauthenticate before removing an authenticator)."""
+    """Reauthenticated just now (allauth asks for it before an authenticator is removed)."""
     client.force_login(user)
     session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time(), "username": user.username}]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True, "username": user.username}]
+    session[AUTHENTICATION_METHODS_SESSION_KEY + "_user"] = str(user.pk)
     session.save()
 
 

@@ -95,9 +95,9 @@ class TestRoleRequestAndApprove:
         assert code == 1 and message in err
         assert events() == before
 
-    def test_the_acting_officer_is_required(self, people):
-        code, _out, err = run("role_approve", "1")
-        assert code == 2 and "--by" in err
+    def test_the_acting_officer_is_required(self, people, capsys):
+        code, _out, _err = run("role_approve", "1")
+        assert code == 2 and "the following arguments are required: --by" in capsys.readouterr().err
 
 
 class TestRoleReject:
