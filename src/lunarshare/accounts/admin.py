@@ -43,8 +43,14 @@ class UserAdmin(BaseUserAdmin):
     # The institution changes only when an officer confirms an affiliation request (audited);
     # accounts are closed with the "deactivate" action (the service kills their API tokens);
     # staff status and superuser are set by an operator (``lunarshare createsuperuser``), not here.
-    readonly_fields = ("institution", "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+    # What a person says about themselves is saved by ``user_update_profile`` (audited); the rest
+    # has no service and is shown only.
+    readonly_fields = ("username", "first_name", "last_name", "email", "last_login", "date_joined",
+                       "institution", "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
                        "verified_by_administrator")
+    fieldsets = BaseUserAdmin.fieldsets + (("LunarShare", {"fields": ("display_name", "orcid", "expertise", "institution",
+                                                                      "verified_by_administrator")}),)
+    actions = ["deactivate_accounts"]
 
     def has_add_permission(self, request):
         """Only officers add people here, and through ``user_create`` (see :meth:`save_model`)."""
@@ -52,25 +58,35 @@ class UserAdmin(BaseUserAdmin):
 
         return super().has_add_permission(request) and is_officer(request.user)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        from .services import user_create
+    def get_readonly_fields(self, request, obj=None):
+        # The add form asks for a username and a password only, and user_create takes them.
+        return () if obj is None else self.readonly_fields
 
+    def save_model(self, request, obj, form, change):
+        from .services import user_create, user_update_profile
+
+        if change:
+            data = form.cleaned_data
+            try:
+                user_update_profile(actor=request.user, user=obj, display_name=data.get("display_name", ""),
+                                    orcid=data.get("orcid", ""), expertise=list(data.get("expertise") or []))
+            except DomainError as exc:
+                raise _Refused(exc.message) from None
+            return
         usable = form.cleaned_data.get("set_usable_password", True)
         try:
             created = user_create(actor=request.user, username=obj.username,
                                   password=form.cleaned_data.get("password1") if usable else None)
         except DomainError as exc:
-            # Refused (a race on the username): nothing was created; the admin shows the form again.
+            # Refused: nothing was saved (the admin's transaction rolls back); the form is shown again.
             raise _Refused(exc.message) from None
         # The admin carries on with its own instance (log entry, redirect to the change page).
         obj.pk, obj.password = created.pk, created.password
         obj._state.adding, obj._state.db = False, created._state.db
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().add_view(request, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except _Refused as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -85,9 +101,6 @@ class UserAdmin(BaseUserAdmin):
         except DomainError as exc:
             self.message_user(request, str(exc.message), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-    fieldsets = BaseUserAdmin.fieldsets + (("LunarShare", {"fields": ("display_name", "orcid", "expertise", "institution",
-                                                                      "verified_by_administrator")}),)
-    actions = ["deactivate_accounts"]
 
     @admin.action(description=_("Close the selected accounts (their API tokens die)"))
     def deactivate_accounts(self, request, queryset):

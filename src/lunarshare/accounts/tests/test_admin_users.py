@@ -66,6 +66,27 @@ class TestEditingAPersonInTheAdmin:
                           "role_grants-TOTAL_FORMS": "0", "role_grants-INITIAL_FORMS": "0"})
         assert not User.objects.get(pk=people.alice.pk).is_staff
 
+    def test_profile_fields_are_saved_through_the_service_and_audited(self, client, staff_officer, people):
+        client.force_login(staff_officer)
+        url = reverse("admin:accounts_user_change", args=[people.alice.pk])
+        response = client.post(url, {"display_name": "Alice Moon", "orcid": "", "expertise": '["regolith"]',
+                                     "email": "evil@example.org", "username": "mallory",
+                                     "role_grants-TOTAL_FORMS": "0", "role_grants-INITIAL_FORMS": "0"})
+        assert response.status_code == 302
+        alice = User.objects.get(pk=people.alice.pk)
+        assert (alice.display_name, alice.expertise, alice.username) == ("Alice Moon", ["regolith"], "alice")
+        event = last_event("user.profile_updated")
+        assert event.actor == staff_officer and event.data["display_name"]["new"] == "Alice Moon"
+
+    def test_a_bad_orcid_in_the_admin_is_refused_and_nothing_changes(self, client, staff_officer, people):
+        client.force_login(staff_officer)
+        url = reverse("admin:accounts_user_change", args=[people.alice.pk])
+        response = client.post(url, {"display_name": "Changed", "orcid": "0000-0002-1825-0098", "expertise": "[]",
+                                     "role_grants-TOTAL_FORMS": "0", "role_grants-INITIAL_FORMS": "0"}, follow=True)
+        assert response.status_code == 200
+        assert User.objects.get(pk=people.alice.pk).display_name != "Changed"
+        assert not Event.objects.filter(verb="lunarshare.user.profile_updated").exists()
+
     def test_a_password_set_in_the_admin_kills_the_tokens_at_once_and_is_audited(self, client, staff_officer, people):
         ApiToken.objects.create(user=people.alice, name="laptop")
         client.force_login(staff_officer)
