@@ -87,3 +87,5 @@ rules.add_perm("accounts.revoke_role", is_officer)
 rules.add_perm("accounts.deactivate_user", is_officer & is_someone_else)
 # People manage their own API tokens; an officer may revoke anyone's (e.g. a lost laptop).
 rules.add_perm("accounts.manage_tokens", is_oneself | is_officer)
+# A password is set by its owner, or by an officer (e.g. in the Django admin); the tokens die with it.
+rules.add_perm("accounts.set_password", is_oneself | is_officer)

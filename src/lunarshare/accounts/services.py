@@ -461,9 +461,10 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
                      data={"token": token.pk, "name": token.name})
 
 
-def _revoke_tokens(*, actor: User | None, user: User, reason: str) -> int:
-    """Delete every token of ``user``, inside the caller's transaction; audited when any existed."""
-    ids = list(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
+def _revoke_tokens(*, actor: User | None, user: User, reason: str, **which) -> int:
+    """Delete every token of ``user`` (or those matching ``which``), inside the caller's
+    transaction; audited when any existed."""
+    ids = list(ApiToken.objects.filter(user=user, **which).values_list("pk", flat=True))
     if ids:
         ApiToken.objects.filter(pk__in=ids).delete()
         audit.record(actor=actor, verb="user.tokens_revoked", obj=user, data={"tokens": ids, "reason": reason})
@@ -477,6 +478,32 @@ def token_revoke_all(*, actor: User | None, user: User, reason: str) -> int:
         _require_perm(actor, "accounts.manage_tokens", user, _("These tokens are not yours."))
     with transaction.atomic():
         return _revoke_tokens(actor=actor, user=user, reason=reason)
+
+
+def user_set_password(*, actor: User, user: User, password: str | None) -> User:
+    """Set ``user``'s password (``None``: no password, the person signs in otherwise): the
+    person themself or an officer, e.g. in the Django admin. The password is not in the audit
+    event; every API token of the person dies at once (:func:`token_revoke_all`)."""
+    _require_perm(actor, "accounts.set_password", user, _("Only programme officers may set another person's password."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit.record(actor=actor, verb="user.password_changed", obj=user, data={"usable": bool(password)})
+        token_revoke_all(actor=actor, user=user, reason="password_changed")
+    return user
+
+
+def token_revoke_second_factor(*, actor: User | None, user: User) -> int:
+    """The person removed their authenticator: the tokens issued with a code relied on a second
+    factor the account no longer has, so they die (one audit event). Returns how many."""
+    if actor is not None:
+        _require_perm(actor, "accounts.manage_tokens", user, _("These tokens are not yours."))
+    with transaction.atomic():
+        return _revoke_tokens(actor=actor, user=user, reason="second_factor_removed", second_factor=True)
 
 
 def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:

@@ -47,6 +47,7 @@ def profile(request):
         "form": form, "roles": sorted(Role(r).label for r in user.role_set),
         "latest_request": selectors.latest_affiliation_request(user), "may_apply": can_apply(user),
         "tokens": selectors.token_list_for(user), "token_form": TokenForm(),
+        "role_requests": selectors.role_requests(status="", user=user),
     })
 
 

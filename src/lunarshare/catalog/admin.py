@@ -3,18 +3,9 @@ ledger and custody are read-only here because they change only through the servi
 
 from django.contrib import admin
 
+from lunarshare.admin_readonly import ReadOnlyAdminMixin
+
 from .models import CustodyEvent, LedgerEntry, Mission, Sample, StorageLocation
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mission)
@@ -34,7 +25,7 @@ class StorageLocationAdmin(admin.ModelAdmin):
         return False
 
 
-class LedgerInline(ReadOnlyMixin, admin.TabularInline):
+class LedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LedgerEntry
     fk_name = "sample"
     fields = ("created_at", "kind", "delta_ug", "balance_ug", "counterpart", "reason", "actor")
@@ -43,7 +34,7 @@ class LedgerInline(ReadOnlyMixin, admin.TabularInline):
     show_change_link = False
 
 
-class CustodyInline(ReadOnlyMixin, admin.TabularInline):
+class CustodyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CustodyEvent
     fields = ("at", "kind", "from_location", "to_location", "holder_institution", "holder_name", "note", "actor")
     readonly_fields = fields
@@ -51,7 +42,7 @@ class CustodyInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Sample)
-class SampleAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SampleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("identifier", "mission", "type", "category", "status", "mass_ug", "parent")
     list_filter = ("mission", "type", "category", "status")
     search_fields = ("identifier",)
@@ -65,7 +56,7 @@ class SampleAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "sample", "kind", "delta_ug", "balance_ug", "counterpart", "created_at")
     list_filter = ("kind",)
     raw_id_fields = ("sample", "counterpart")
@@ -73,7 +64,7 @@ class LedgerEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CustodyEvent)
-class CustodyEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CustodyEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "sample", "kind", "holder_institution", "at")
     list_filter = ("kind",)
     raw_id_fields = ("sample",)

@@ -2,21 +2,12 @@
 
 from django.contrib import admin
 
+from lunarshare.admin_readonly import ReadOnlyAdminMixin
+
 from .models import Incident, Loan, LoanItem, ReminderSent, Shipment, UseReport
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LoanItemInline(ReadOnlyMixin, admin.TabularInline):
+class LoanItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LoanItem
     fk_name = "loan"
     fields = ("sample", "form", "approved_mass_ug", "mass_ug", "consumed_ug", "returned_mass_ug", "status")
@@ -25,7 +16,7 @@ class LoanItemInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Loan)
-class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LoanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "borrower_institution", "responsible", "status", "due_date", "created_at")
     list_filter = ("status",)
     search_fields = ("borrower_institution__name_en", "responsible__username", "application__reference")
@@ -33,21 +24,21 @@ class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "loan", "sample", "kind", "status", "reported_at")
     list_filter = ("kind", "status")
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("loan", "courier", "tracking_number", "shipped_at", "received_at")
 
 
 @admin.register(UseReport)
-class UseReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class UseReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("loan", "item", "kind", "method", "performed_on", "mass_ug")
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("loan", "kind", "milestone", "sent_at", "escalated")

@@ -3,56 +3,47 @@ services (state machine, audit, notifications), so the admin is a window, not a 
 
 from django.contrib import admin
 
+from lunarshare.admin_readonly import ReadOnlyAdminMixin
+
 from .models import Application, ComplianceResult, Review, Round, RuleDocument, RuleVersion, SampleSet
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RuleDocument)
-class RuleDocumentAdmin(ReadOnlyAdmin):
+class RuleDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "title_en", "reference")
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(ReadOnlyAdmin):
+class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("document", "version", "effective_date", "published_at")
 
 
 @admin.register(Round)
-class RoundAdmin(ReadOnlyAdmin):
+class RoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title_en", "kind", "status", "opens_at", "closes_at", "results_published_at")
     list_filter = ("kind", "status")
     search_fields = ("code", "title_en", "title_zh")
 
 
 @admin.register(SampleSet)
-class SampleSetAdmin(ReadOnlyAdmin):
+class SampleSetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("round", "name_en", "form", "offered_mass_ug")
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "title", "round", "institution", "status", "submitted_at", "decided_at")
     list_filter = ("status", "round")
     search_fields = ("reference", "title")
 
 
 @admin.register(ComplianceResult)
-class ComplianceResultAdmin(ReadOnlyAdmin):
+class ComplianceResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("application", "rule", "outcome", "resolved_at")
     list_filter = ("outcome",)
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("application", "reviewer", "status", "weighted_score", "submitted_at")
     list_filter = ("status",)

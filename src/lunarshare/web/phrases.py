@@ -90,6 +90,7 @@ VERB_PHRASES = {
     "user.token_created": _("API token created"),
     "user.token_revoked": _("API token revoked"),
     "user.tokens_revoked": _("All API tokens revoked"),
+    "user.password_changed": _("Password changed"),
     "institution.created": _("Institution registered"),
     "affiliation.requested": _("Affiliation requested"),
     "affiliation.confirmed": _("Affiliation confirmed"),

@@ -7,7 +7,8 @@ the account is marked ``verified_by_administrator`` (so it may get an API token 
 This is the bootstrap for the first programme officer and needs shell access to the server: it
 is the one path that grants a power role without a second officer (every grant it makes is in
 the audit log as done by "system"). After that, officers request power roles for others and a
-second officer approves (``/people/<id>/`` and ``/people/role-requests/``). The password comes
+second officer approves (``/people/<id>/`` and ``/people/role-requests/``, or ``lunarshare
+role_request`` and ``role_approve``). The password comes
 from ``LUNARSHARE_PASSWORD`` or is asked for twice on the terminal.
 """
 
