@@ -50,6 +50,7 @@ DYNAMIC_VERBS = {
     "sample.custody_{}_bulk": [f"sample.custody_{k}_bulk" for k in CustodyEvent.Kind.values],
     "application.{}": [f"application.{s}" for s in (ApplicationStatus.APPROVED, ApplicationStatus.REDUCED,
                                                     ApplicationStatus.REJECTED)],
+    "import_job.{}": [f"import_job.{s}" for s in ("running", "done", "rejected", "failed")],
     "loan.extension_{}": [f"loan.extension_{s}" for s in (ExtensionRequest.Status.GRANTED, ExtensionRequest.Status.REFUSED)],
 }
 
