@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "lunarshare.audit",
+    "lunarshare.mail",
     "lunarshare.accounts",
     "lunarshare.catalog",
     "lunarshare.programs",
@@ -143,6 +144,11 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Tasks are idempotent, so a task is acknowledged only once it has finished: a worker killed
+# mid-task leaves it on the queue for the next worker instead of losing it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in their AppConfig.ready()
 
 # --- Files ------------------------------------------------------------------------------
