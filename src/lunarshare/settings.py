@@ -72,8 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lunarshare.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lunarshare.ops.httpcache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +174,7 @@ WHITENOISE_USE_FINDERS = True
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None  # "path" for most stand-ins
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
@@ -259,12 +262,40 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# JSON lines (one object per record, with the request id) unless LOG_FORMAT=text; DEBUG
+# defaults to text for people reading a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lunarshare.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Operations: HTTP caching, metrics ---------------------------------------------------
+# Seconds a CDN or reverse proxy may keep a public page or API answer (lunarshare.ops.httpcache).
+LUNARSHARE_PUBLIC_MAX_AGE = int(os.environ.get("LUNARSHARE_PUBLIC_MAX_AGE", "60"))
+# Part of every ETag: set it per deployment so a release with new templates is fetched anew.
+LUNARSHARE_RELEASE = os.environ.get("LUNARSHARE_RELEASE", "1")
+# Prometheus metrics at /metrics for a scraper sending "Authorization: Bearer <token>".
+LUNARSHARE_METRICS = env_bool("LUNARSHARE_METRICS", False)
+LUNARSHARE_METRICS_TOKEN = os.environ.get("LUNARSHARE_METRICS_TOKEN", "")
+if LUNARSHARE_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # --- LunarShare -------------------------------------------------------------------------
 SHARED_DATA_DIR = Path(os.environ.get("LUNARSHARE_SHARED_DATA", BASE_DIR.parents[2] / "shared" / "data"))

@@ -21,9 +21,9 @@ def _absolute(url: str) -> str:
 
 
 def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str) -> None:
-    from .models import Notification, User
-
     from lunarshare.mail.services import email_queue
+
+    from .models import Notification, User
 
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
     # The notices and their e-mails are written together; the e-mails leave through the
