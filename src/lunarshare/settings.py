@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lunarshare.cooperation",
     "lunarshare.insights",
     "lunarshare.web",
+    "lunarshare.ops",  # last: completes the beat schedule the apps above declared
 ]
 
 MIDDLEWARE = [
