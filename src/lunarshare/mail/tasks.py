@@ -18,10 +18,12 @@ def send_email(self, email_id: int) -> bool:
     from .services import email_deliver, email_record_failure
 
     try:
-        return email_deliver(email_id=email_id)
+        sent = email_deliver(email_id=email_id)
     except Exception as exc:  # the mail server is down or refused: keep the row, try later
         email_record_failure(email_id=email_id, error=f"{type(exc).__name__}: {exc}")
         log.warning("e-mail %s not sent (attempt %s): %s", email_id, self.request.retries + 1, exc)
         if self.request.is_eager or self.request.called_directly or self.request.retries >= self.max_retries:
             return False
         raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from exc
+    log.info("e-mail %s %s", email_id, "sent" if sent else "already sent or unknown: nothing to do")
+    return sent
