@@ -290,6 +290,8 @@ LOGGING = {
 # --- Operations: HTTP caching, metrics ---------------------------------------------------
 # Seconds a CDN or reverse proxy may keep a public page or API answer (lunarshare.ops.httpcache).
 LUNARSHARE_PUBLIC_MAX_AGE = int(os.environ.get("LUNARSHARE_PUBLIC_MAX_AGE", "60"))
+# Seconds a public answer is kept in the shared cache (0: off); any audited change replaces it.
+LUNARSHARE_PAGE_CACHE_SECONDS = int(os.environ.get("LUNARSHARE_PAGE_CACHE_SECONDS", "300"))
 # Part of every ETag: set it per deployment so a release with new templates is fetched anew.
 LUNARSHARE_RELEASE = os.environ.get("LUNARSHARE_RELEASE", "1")
 # Prometheus metrics at /metrics for a scraper sending "Authorization: Bearer <token>".

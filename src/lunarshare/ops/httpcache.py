@@ -11,13 +11,21 @@ long) plus ``Vary: Cookie, Accept-Language``. A matching ``If-None-Match`` or
 ``If-Modified-Since`` from an anonymous client is answered ``304`` before any view runs.
 Everything else the site answers (a logged-in person's pages, forms with a CSRF token, a
 response that sets a cookie) is marked ``Cache-Control: private`` so no shared cache keeps it.
+
+The same public answers are also kept in the shared cache (Redis in production) for
+``LUNARSHARE_PAGE_CACHE_SECONDS``, keyed by the chain head, language, ``Accept`` header and
+full path: the next anonymous visitor of that page, on any app server, gets it without the view
+running, until the next audited change moves the head and so every key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language_from_request
@@ -43,6 +51,11 @@ def _etag(seq: int, request) -> str:
     return quote_etag(f"{release}-{get_language_from_request(request, check_path=True)}-{seq}")
 
 
+def _page_key(etag: str, request) -> str:
+    what = f"{request.method}|{request.get_full_path()}|{request.headers.get('Accept', '')}"
+    return f"httpcache:page:{etag}:{hashlib.sha256(what.encode()).hexdigest()}"
+
+
 def _not_modified(request, etag: str, modified: dt.datetime | None) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -60,13 +73,21 @@ class PublicCacheMiddleware:
         if request.method not in SAFE:
             return self.get_response(request)
         seq, modified = None, None
-        if _anonymous(request) and ("If-None-Match" in request.headers or "If-Modified-Since" in request.headers):
+        page_seconds = settings.LUNARSHARE_PAGE_CACHE_SECONDS
+        if _anonymous(request) and (page_seconds or "If-None-Match" in request.headers
+                                    or "If-Modified-Since" in request.headers):
             seq, modified = chain_head()
-            if _not_modified(request, _etag(seq, request), modified):
-                from django.http import HttpResponseNotModified
-
+            etag = _etag(seq, request)
+            if _not_modified(request, etag, modified):
                 response = HttpResponseNotModified()
-                self._mark_public(response, _etag(seq, request), modified)
+                self._mark_public(response, etag, modified)
+                return response
+            kept = cache.get(_page_key(etag, request)) if page_seconds else None
+            if kept is not None:
+                status, headers, content = kept
+                response = HttpResponse(content, status=status)
+                for header, value in headers:
+                    response[header] = value
                 return response
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
@@ -82,7 +103,11 @@ class PublicCacheMiddleware:
             return response
         if seq is None:
             seq, modified = chain_head()
-        self._mark_public(response, _etag(seq, request), modified)
+        etag = _etag(seq, request)
+        self._mark_public(response, etag, modified)
+        if page_seconds and not response.streaming:
+            cache.set(_page_key(etag, request), (response.status_code, list(response.items()), response.content),
+                      page_seconds)
         return response
 
     @staticmethod

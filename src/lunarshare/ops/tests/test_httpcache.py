@@ -73,3 +73,41 @@ def test_the_language_switch_works_without_a_csrf_token():
     browser = Client(enforce_csrf_checks=True)
     response = browser.post("/i18n/setlang/", {"language": "zh-hans", "next": "/en/samples/"})
     assert response.status_code == 302 and response["Location"] == "/zh-hans/samples/"
+
+
+class TestPageCache:
+    @pytest.fixture(autouse=True)
+    def _on(self, settings):
+        from django.core.cache import cache
+
+        settings.LUNARSHARE_PAGE_CACHE_SECONDS = 300
+        cache.clear()
+        yield
+        cache.clear()
+
+    def test_the_next_visitor_gets_the_kept_page_without_the_view_running(self, client, monkeypatch):
+        first = client.get("/en/samples/")
+        monkeypatch.setattr("lunarshare.catalog.views.render", lambda *a, **k: 1 / 0)  # the view must not run
+        again = client.get("/en/samples/")
+        assert again.status_code == 200 and again.content == first.content
+        assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "public, max-age=60"
+
+    def test_an_audited_change_replaces_the_kept_page(self, client):
+        from lunarshare.testing.factories import MissionFactory
+
+        before = client.get("/en/missions/").content.decode()
+        mission = MissionFactory(code="XX9", name_en="Test mission nine")
+        audit.record(actor=None, verb="test.mission_added", obj=mission)
+        after = client.get("/en/missions/").content.decode()
+        assert "Test mission nine" not in before and "Test mission nine" in after
+
+    def test_each_language_and_query_is_kept_apart(self, client):
+        english, chinese = client.get("/en/samples/"), client.get("/zh-hans/samples/")
+        assert english.content != chinese.content
+        assert client.get("/zh-hans/samples/").content == chinese.content
+
+    def test_a_logged_in_person_never_gets_the_kept_page(self, client, people):
+        Client().get("/en/samples/")  # an anonymous visit keeps the page
+        client.force_login(people.alice)
+        page = client.get("/en/samples/").content.decode()
+        assert 'class="whoami"' in page and str(people.alice) in page and "private" in client.get("/en/samples/")["Cache-Control"]
