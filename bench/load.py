@@ -14,6 +14,9 @@ three bounded phases, each stopping by itself:
 3. **capacity, trivial view** — ``/healthz`` (a JSON answer with no database) with no think
    time: the ceiling of this process model. Aim: public pages ≥ 0.5× this.
 
+Before the phases every public page is requested once (printing the cold render times), so
+public answers come from the shared page cache, as on a live site between two changes.
+
     .venv/bin/python bench/load.py [--users 200] [--seconds 40] [--web-concurrency 4]
 
 Only 127.0.0.1 is ever targeted. Environment: BENCH_DATABASE_URL (default
@@ -157,9 +160,10 @@ def wait_until(what: str, check, timeout: float = 120.0):
 
 
 def setup(env: dict) -> tuple[list[str], list[str]]:
+    from urllib.parse import urlsplit
+
     import psycopg
     import redis
-    from urllib.parse import urlsplit
 
     parts = urlsplit(DATABASE_URL)
     name = parts.path.lstrip("/")
@@ -224,6 +228,19 @@ def main() -> int:
         import requests
 
         wait_until("gunicorn", lambda: requests.get(f"http://127.0.0.1:{PORT}/readyz", timeout=5).ok)
+        # Steady state of a public site: every public page rendered once (as after a change, the
+        # first visitor of each page pays its render; later ones get the kept answer).
+        urls = ["/en/", "/en/results/", "/en/statistics/", "/en/compare/"]
+        urls += [f"/en/samples/?mission={m}&status=&min_mass=1" for m in missions]
+        urls += [f"/api/v1/samples/?mission={m}" for m in missions] + [f"/en/samples/{s}/" for s in samples]
+        renders = []
+        for url in urls:
+            started = time.perf_counter()
+            requests.get(f"http://127.0.0.1:{PORT}{url}", timeout=60)
+            renders.append(time.perf_counter() - started)
+        renders.sort()
+        say(f"warm-up: {len(urls)} public pages rendered once, median {renders[len(renders) // 2] * 1000:.0f} ms, "
+            f"slowest {renders[-1] * 1000:.0f} ms")
         load_before = os.getloadavg()
         say(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
         mix = run_locust(env, args.users, args.seconds, ["Visitor", "Applicant"], [], tmp / "mix", False)
