@@ -28,6 +28,7 @@ DEV_IMPORT_NAMES = {
     "factory-boy": "factory", "faker": "faker", "hypothesis": "hypothesis", "playwright": "playwright",
     "pytest": "pytest", "pytest-django": "pytest_django", "pytest-xdist": "xdist",
     "time-machine": "time_machine", "ruff": "ruff",
+    "locust": "locust", "moto": "moto", "aiosmtpd": "aiosmtpd", "psutil": "psutil", "requests": "requests",
 }
 
 
