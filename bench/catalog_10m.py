@@ -151,7 +151,8 @@ def main() -> int:
           f"VACUUM ANALYZE {times['vacuum']:.0f} s", flush=True)
 
     catalog_bench.bench_genealogy()
-    catalog_bench.bench_api(repeat=100)
+    # A deep page too: page 200 is OFFSET 9,950 (pages are walked with OFFSET, not keysets).
+    catalog_bench.bench_api(repeat=120, extra_queries=({"mission": "CE5", "status": "available", "page": "200"},))
 
     print("integrity checks")
     for command in ("check_ledger", "verify_audit"):
