@@ -4,7 +4,7 @@ import os
 from django.apps import AppConfig
 
 # Task names the audit app may offer for a signed checkpoint of the audit chain; the first one
-# that exists is scheduled (hourly) so the beat runs it without this app importing it directly.
+# that exists is scheduled (hourly) unless the audit app schedules it itself.
 AUDIT_CHECKPOINT_TASKS = ("audit_checkpoint", "checkpoint_audit", "write_checkpoint")
 
 
@@ -35,8 +35,8 @@ class OpsConfig(AppConfig):
 
         schedule = settings.CELERY_BEAT_SCHEDULE
         checkpoint = audit_checkpoint_task_name()
-        if checkpoint:
-            schedule.setdefault("audit-checkpoint", {"task": checkpoint, "schedule": crontab(minute=5)})
+        if checkpoint and not any(entry.get("task") == checkpoint for entry in schedule.values()):
+            schedule["audit-checkpoint"] = {"task": checkpoint, "schedule": crontab(minute=5)}
         # A shortened schedule for the stack test and for trying the beat out: every periodic
         # task every N seconds. Never set it in production.
         seconds = int(os.environ.get("LUNARSHARE_BEAT_EVERY_SECONDS") or 0)
