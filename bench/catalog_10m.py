@@ -91,7 +91,7 @@ def generate(scale: int, parents) -> dict[str, float]:
                            (ARRAY['available','available','available','reserved','on_loan','consumed'])[g % 6 + 1],
                            'generated subsample', 1000 + (g * 7919) % 499000, 1000 + (g * 7919) % 499000,
                            '{{}}', now(), now()
-                    FROM generate_series({first}, {last - 1}) g JOIN bench_parent p ON p.n = g % {count}""")
+                    FROM generate_series({first}::bigint, {last - 1}) g JOIN bench_parent p ON p.n = g % {count}""")
                 cursor.execute(f"""
                     INSERT INTO catalog_ledgerentry (sample_id, kind, delta_ug, balance_ug, counterpart_id, reason,
                         reference, created_at)
