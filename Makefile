@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 PORT   ?= 8000
 export LUNARSHARE_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: install install-prod demo serve test test-fast bench lint messages clean
+.PHONY: install install-prod demo serve serve-prod test test-fast bench lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ demo: install
 	@# Served with DEBUG off: the styled 404/500 pages show and WhiteNoise serves the static files;
 	@# plain-http cookies for 127.0.0.1 (SECURE_COOKIES=0). Private files are never served by address.
 	SECURE_COOKIES=0 LUNARSHARE_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/lunarshare runserver 127.0.0.1:$(PORT)
+
+# The production shape on this machine: gunicorn (WEB_CONCURRENCY workers), a Celery worker
+# and Celery beat from the Procfile, against DATABASE_URL, REDIS_URL and (STORAGE_BACKEND=s3)
+# an S3-compatible bucket. WEB=2 starts two gunicorns on PORT and PORT+1.
+WEB ?= 1
+serve-prod: install-prod
+	@test -n "$$DATABASE_URL" || { echo "serve-prod: set DATABASE_URL (postgres://...)"; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "serve-prod: set REDIS_URL (redis://...)"; exit 2; }
+	$(BIN)/lunarshare migrate --no-input -v0
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start --port $(PORT) --concurrency web=$(WEB),worker=1,beat=1
 
 test: install
 	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)

@@ -25,6 +25,9 @@ def _test_settings(settings, tmp_path):
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
     # Hashing is not under test; PBKDF2's deliberate slowness would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test starts its audit chain at 0, so kept public pages would leak between tests
+    # (ops/tests/test_httpcache.py turns the page cache on where it is under test).
+    settings.LUNARSHARE_PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

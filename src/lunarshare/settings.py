@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "lunarshare.audit",
+    "lunarshare.mail",
     "lunarshare.accounts",
     "lunarshare.catalog",
     "lunarshare.programs",
@@ -71,12 +72,17 @@ INSTALLED_APPS = [
     "lunarshare.insights",
     "lunarshare.opendata",
     "lunarshare.web",
+    "lunarshare.ops",  # last: completes the beat schedule the apps above declared
 ]
 
 MIDDLEWARE = [
+    "lunarshare.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lunarshare.site_url.SiteURLMiddleware",
+    # Above the page cache, so pages replayed from it get the policy header too.
+    "csp.middleware.CSPMiddleware",
+    "lunarshare.ops.httpcache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lunarshare.web.timezones.ViewerTimezoneMiddleware",
@@ -88,7 +94,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lunarshare.accounts.middleware.RequireTwoFactorForStaffRolesMiddleware",
     "lunarshare.web.errors.DatabaseBusyMiddleware",
-    "csp.middleware.CSPMiddleware",
     "lunarshare.web_errors.DomainErrorMiddleware",
 ]
 
@@ -172,6 +177,16 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Tasks are idempotent, so a task is acknowledged only once it has finished: a worker killed
+# mid-task leaves it on the queue for the next worker instead of losing it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message taken by a worker that dies is handed out again after this many seconds (Redis).
+# It must exceed the longest task (an import); tasks are idempotent, so a repeat is harmless.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# The worker logs through LOGGING below (JSON lines with the request id), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in their AppConfig.ready()
 
 # --- Files ------------------------------------------------------------------------------
@@ -195,6 +210,7 @@ WHITENOISE_USE_FINDERS = True
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None  # "path" for most stand-ins
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Every uploaded file is counted while it streams in (lunarshare.uploads); larger ones are refused with 413.
@@ -319,12 +335,42 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# JSON lines (one object per record, with the request id) unless LOG_FORMAT=text; DEBUG
+# defaults to text for people reading a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lunarshare.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Operations: HTTP caching, metrics ---------------------------------------------------
+# Seconds a CDN or reverse proxy may keep a public page or API answer (lunarshare.ops.httpcache).
+LUNARSHARE_PUBLIC_MAX_AGE = int(os.environ.get("LUNARSHARE_PUBLIC_MAX_AGE", "60"))
+# Seconds a public answer is kept in the shared cache (0: off); any audited change replaces it.
+LUNARSHARE_PAGE_CACHE_SECONDS = int(os.environ.get("LUNARSHARE_PAGE_CACHE_SECONDS", "300"))
+# Part of every ETag: set it per deployment so a release with new templates is fetched anew.
+LUNARSHARE_RELEASE = os.environ.get("LUNARSHARE_RELEASE", "1")
+# Prometheus metrics at /metrics for a scraper sending "Authorization: Bearer <token>".
+LUNARSHARE_METRICS = env_bool("LUNARSHARE_METRICS", False)
+LUNARSHARE_METRICS_TOKEN = os.environ.get("LUNARSHARE_METRICS_TOKEN", "")
+if LUNARSHARE_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # --- LunarShare -------------------------------------------------------------------------
 SHARED_DATA_DIR = Path(os.environ.get("LUNARSHARE_SHARED_DATA", BASE_DIR.parents[2] / "shared" / "data"))

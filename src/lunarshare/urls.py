@@ -6,6 +6,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from lunarshare.files import public_media
@@ -15,12 +17,19 @@ handler403 = "lunarshare.web.errors.permission_denied"
 handler404 = "lunarshare.web.errors.page_not_found"
 handler500 = "lunarshare.web.errors.server_error"
 
+from lunarshare.ops import health, metrics
+
 APPS = ["accounts", "catalog", "programs", "loans", "science", "cooperation", "insights"]
 
 api_v1 = [path("", include(f"lunarshare.{app}.api_urls")) for app in APPS]
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
+    # The language switch is in every page's header; exempt from CSRF (changing someone's
+    # language is harmless) so public pages carry no CSRF token and a CDN may keep them.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's init script is served as a file (?script), so the strict CSP holds there.

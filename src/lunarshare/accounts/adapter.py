@@ -25,6 +25,16 @@ class AccountAdapter(DefaultAccountAdapter):
             return super()._get_login_attempts_cache_key(request, **credentials)
         return f"{get_current_site(request).domain}:account-{account.pk}"
 
+    def send_mail(self, template_prefix, email, context):
+        """Sign-up confirmations and password resets leave through the outbox and the Celery
+        worker after the commit, like every other e-mail: a request never talks SMTP."""
+        from lunarshare.mail.services import email_queue
+
+        message = self.render_mail(template_prefix, email, context)
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        for recipient in message.to:
+            email_queue(to=recipient, subject=message.subject, body=message.body, html_body=html)
+
     def get_login_redirect_url(self, request):
         user = request.user
         if user.is_authenticated and not user.institution_id and not AffiliationRequest.objects.filter(

@@ -6,35 +6,32 @@ transaction rolls back, and a failing mail server never undoes a state change.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
 from lunarshare.site_url import absolute_url
 
-log = logging.getLogger(__name__)
-
 
 def _deliver(user_ids: list[int], verb: str, title: str, body: str, url: str, link: str = "") -> None:
+    from lunarshare.mail.services import email_queue
+
     from .models import Notification, User
 
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
-    Notification.objects.bulk_create(
-        [Notification(user=user, verb=verb, title=str(title)[:255], body=str(body), url=url) for user in users]
-    )
-    for user in users:
-        if not user.email:
-            continue
-        try:
-            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                send_mail(str(title), f"{body}\n\n{link or absolute_url(url)}".strip(), None, [user.email],
-                          fail_silently=False)
-        except Exception:  # a mail outage must not lose the in-app notice or the state change
-            log.exception("could not e-mail %s about %s", user.pk, verb)
+    # The notices and their e-mails are written together; the e-mails leave through the
+    # Celery worker after this commits (a mail outage never loses the in-app notice).
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [Notification(user=user, verb=verb, title=str(title)[:255], body=str(body), url=url) for user in users]
+        )
+        for user in users:
+            if user.email:
+                with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                    email_queue(to=user.email, subject=str(title),
+                                body=f"{body}\n\n{link or absolute_url(url)}".strip())
 
 
 def notify_on_commit(users: Iterable, *, verb: str, title, body="", url: str = "") -> None:

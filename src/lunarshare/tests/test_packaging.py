@@ -29,6 +29,7 @@ DEV_IMPORT_NAMES = {
     "pytest": "pytest", "pytest-django": "pytest_django", "pytest-xdist": "xdist",
     "time-machine": "time_machine", "ruff": "ruff", "frictionless": "frictionless", "oaipmh-scythe": "oaipmh_scythe",
     "schemathesis": "schemathesis",
+    "locust": "locust", "moto": "moto", "aiosmtpd": "aiosmtpd", "psutil": "psutil", "requests": "requests",
 }
 
 

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from lunarshare.accounts.models import Notification
 from lunarshare.accounts.notify import notify_on_commit
+from lunarshare.mail.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +37,9 @@ class TestNotifyOnCommit:
         def broken(*args, **kwargs):
             raise OSError("mail server down")
 
-        monkeypatch.setattr("lunarshare.accounts.notify.send_mail", broken)
+        monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
         with transaction.atomic():
             notify_on_commit([people.alice], verb="test.mail_down", title="Still here")
         assert Notification.objects.filter(user=people.alice, verb="test.mail_down").exists()
+        queued = OutboundEmail.objects.get(recipient=people.alice.email, subject="Still here")
+        assert queued.sent_at is None and queued.attempts == 1 and "mail server down" in queued.last_error

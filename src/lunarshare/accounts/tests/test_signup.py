@@ -31,11 +31,12 @@ class TestSignUp:
             assert b'class="site-header"' in response.content, name
             assert b"<label" in response.content
 
-    def test_a_person_signs_up_and_confirms_the_address(self, client, settings):
+    def test_a_person_signs_up_and_confirms_the_address(self, client, settings, django_capture_on_commit_callbacks):
         settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-        response = client.post(reverse("account_signup"), {
-            "email": "new.person@example.org", "username": "newperson",
-            "password1": "a-long-lunar-passphrase", "password2": "a-long-lunar-passphrase"}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):  # the mail leaves after the commit
+            response = client.post(reverse("account_signup"), {
+                "email": "new.person@example.org", "username": "newperson",
+                "password1": "a-long-lunar-passphrase", "password2": "a-long-lunar-passphrase"}, follow=True)
         assert b'id="verification-sent"' in response.content
         user = User.objects.get(username="newperson")
         assert user.institution is None and not user.role_set
@@ -62,8 +63,9 @@ class TestSignUp:
 
 
 class TestPasswordReset:
-    def test_a_person_resets_the_password_by_mail(self, client, people):
-        client.post(reverse("account_reset_password"), {"email": people.alice.email})
+    def test_a_person_resets_the_password_by_mail(self, client, people, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):  # the mail leaves after the commit
+            client.post(reverse("account_reset_password"), {"email": people.alice.email})
         assert len(mail.outbox) == 1
         response = client.get(link_in(mail.outbox[0]), follow=True)
         form_url = response.redirect_chain[-1][0] if response.redirect_chain else link_in(mail.outbox[0])
