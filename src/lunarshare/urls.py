@@ -11,13 +11,12 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from lunarshare.files import public_media
+from lunarshare.ops import health, metrics
 
 handler400 = "lunarshare.web.errors.bad_request"
 handler403 = "lunarshare.web.errors.permission_denied"
 handler404 = "lunarshare.web.errors.page_not_found"
 handler500 = "lunarshare.web.errors.server_error"
-
-from lunarshare.ops import health, metrics
 
 APPS = ["accounts", "catalog", "programs", "loans", "science", "cooperation", "insights"]
 
