@@ -14,6 +14,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lunarshare.permissions import public
+
 log = logging.getLogger(__name__)
 
 
@@ -47,12 +49,14 @@ def _storage() -> None:
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker, "storage": _storage}
 
 
+@public
 @never_cache
 @require_GET
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@public
 @never_cache
 @require_GET
 def readyz(request):

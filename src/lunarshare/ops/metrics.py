@@ -29,6 +29,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from lunarshare.permissions import public
+
 TASKS = Counter("lunarshare_celery_tasks", "Celery tasks finished, by task and outcome", ["task", "outcome"])
 QUEUES = ("celery",)
 
@@ -83,6 +85,7 @@ def _process_metrics() -> bytes:
     return generate_latest(REGISTRY)
 
 
+@public
 def metrics(request):
     token = getattr(settings, "LUNARSHARE_METRICS_TOKEN", "")
     given = request.headers.get("Authorization", "")
