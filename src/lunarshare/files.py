@@ -92,3 +92,9 @@ def move_to_private(apps, app_label: str, model_name: str, field_names: list[str
             changed.append(field_name)
         if changed:
             obj.save(update_fields=changed)
+
+
+# Open to everyone at the door (only the public prefixes are served): the marker of
+# ``lunarshare.permissions.public``, set by hand because models import this module while the
+# apps load, before ``permissions`` can be imported.
+public_media.permission_rule = "public"

@@ -19,6 +19,8 @@ def test_outside_a_request_the_setting_is_used(settings):
 
 def test_a_mail_caused_by_a_request_links_to_the_port_that_served_it(client, people, mailoutbox, settings):
     """The borrower's return declaration, made on port 8350, mails the curator a link on port 8350."""
+    from lunarshare.accounts.models import Role
+    from lunarshare.accounts.selectors import users_with_role
     from lunarshare.loans.tests.factories import received_loan
 
     settings.LUNARSHARE_SITE_URL = "http://127.0.0.1:8000"
@@ -29,7 +31,8 @@ def test_a_mail_caused_by_a_request_links_to_the_port_that_served_it(client, peo
     mailoutbox.clear()
     client.post(f"/en/loans/{loan.pk}/send-back/", {"items": [item.pk], "carrier": "EMS", "tracking_number": "1",
                                                     "confirmed": "1"}, HTTP_HOST="127.0.0.1:8350")
-    assert [m.to[0] for m in mailoutbox] == [people.curator.email]
+    curators = set(users_with_role(Role.CURATOR).values_list("email", flat=True))
+    assert {m.to[0] for m in mailoutbox} == curators and people.curator.email in curators
     assert f"http://127.0.0.1:8350/en/loans/{loan.pk}/return/" in mailoutbox[0].body
 
 

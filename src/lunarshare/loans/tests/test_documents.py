@@ -33,9 +33,10 @@ def _fonts(data: bytes) -> list[dict]:
 
 
 @pytest.fixture
-def loan(people):
+def loan(people, django_capture_on_commit_callbacks):
     Institution.objects.filter(pk=people.cologne.pk).update(name_zh="科隆大学")
-    return make_loan(people)
+    with django_capture_on_commit_callbacks(execute=True):  # the agreement PDF is stored on commit
+        return make_loan(people)
 
 
 def test_the_agreement_text_extracts_in_both_languages(loan):
