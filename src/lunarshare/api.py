@@ -103,8 +103,10 @@ def exception_handler(exc, context):
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        if isinstance(exc, exceptions.PermissionDenied):
-            code = "forbidden"  # the same code whether the door (RulePermission) or the service refused
+        if isinstance(exc, exceptions.PermissionDenied) and code in ("permission_denied", "error"):
+            # The same code whether the door (RulePermission) or the service refused; a refusal
+            # that names its reason (mfa_setup_required, otp_required…) keeps its own code.
+            code = "forbidden"
         body = {"message": _first_message(detail), "code": code, "extra": {}}
     response.data = body
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:

@@ -28,6 +28,10 @@ def _test_settings(settings, tmp_path):
     # Every test starts its audit chain at 0, so kept public pages would leak between tests
     # (ops/tests/test_httpcache.py turns the page cache on where it is under test).
     settings.LUNARSHARE_PAGE_CACHE_SECONDS = 0
+    # The same goes for everything else kept under a key made of the chain head (statistics).
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -30,7 +31,10 @@ urlpatterns = [
     # language is harmless) so public pages carry no CSRF token and a CDN may keep them.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema changes only with a release: proxies may keep it for an hour, and the page cache
+    # (ops.httpcache) leaves it alone, so loading it needs no database (schemathesis loads it
+    # while pytest collects, before any database exists).
+    path("api/schema/", cache_control(public=True, max_age=3600)(SpectacularAPIView.as_view()), name="schema"),
     # Swagger UI's init script is served as a file (?script), so the strict CSP holds there.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     # Redoc injects its own <style> elements and runs its search in a blob: worker: that page

@@ -65,7 +65,10 @@ def page_not_found(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _page(request, 403, _("Not allowed"), _("You may not do this."))
+    # A refusal raised by a service carries its reason in the person's words ("The role … is
+    # granted by two officers"); Django's own PermissionDenied carries none.
+    reason = str(exception) if exception is not None and str(exception) else _("You may not do this.")
+    return _page(request, 403, _("Not allowed"), reason)
 
 
 def bad_request(request, exception=None):
