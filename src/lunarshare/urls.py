@@ -31,9 +31,7 @@ urlpatterns = [
     # language is harmless) so public pages carry no CSRF token and a CDN may keep them.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include(api_v1)),
-    # The schema changes only with a release: proxies may keep it for an hour, and the page cache
-    # (ops.httpcache) leaves it alone, so loading it needs no database (schemathesis loads it
-    # while pytest collects, before any database exists).
+    # The schema changes only with a release: proxies and browsers may keep it for an hour.
     path("api/schema/", cache_control(public=True, max_age=3600)(SpectacularAPIView.as_view()), name="schema"),
     # Swagger UI's init script is served as a file (?script), so the strict CSP holds there.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
