@@ -38,6 +38,21 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
           checks.response_schema_conformance, checks.response_headers_conformance]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go to the WSGI app directly, not through Django's test client, so Django would
+    close the database connection at the end of each request, and with it the test's
+    transaction (PostgreSQL). Do what the test client does: keep it open."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def staff_token(people):
     from lunarshare.accounts.services import token_create
