@@ -38,7 +38,7 @@ def _race(threads: int, work) -> tuple[list, list]:
 
 class TestConcurrentSplits:
     def test_sixteen_curators_splitting_one_parent_never_overdraw_it(self, postgres_only):
-        curator = UserFactory(username="race-curator")
+        curator = UserFactory(username="race-curator", roles=["curator"])
         parent = make_sample(identifier="70017", mass_ug=10_000, actor=curator)
         # Each asks for 1,500 µg: at most six can succeed (9,000 ≤ 10,000 < 10,500).
         done, refused = _race(16, lambda n: sample_split(actor=curator, parent=parent,
@@ -52,7 +52,7 @@ class TestConcurrentSplits:
         assert ledger_breaks() == []
 
     def test_concurrent_consumption_and_splits_keep_the_ledger_exact(self, postgres_only):
-        curator = UserFactory(username="race-curator-2")
+        curator = UserFactory(username="race-curator-2", roles=["curator"])
         parent = make_sample(identifier="CE5C0400", mass_ug=5_000, actor=curator)
 
         def work(n):
