@@ -25,6 +25,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 
+from lunarshare.public import public
+
 PRIVATE_ROOT = "private"
 PUBLIC_PREFIXES = ("rules/", "cooperation/")
 
@@ -46,6 +48,7 @@ def attachment(fieldfile, filename: str, content_type: str | None = None) -> Fil
     return response
 
 
+@public
 def public_media(request, name: str):
     """Files that are public by nature (see :data:`PUBLIC_PREFIXES`); 404 for everything else."""
     clean = posixpath.normpath(name).lstrip("/")
@@ -92,9 +95,3 @@ def move_to_private(apps, app_label: str, model_name: str, field_names: list[str
             changed.append(field_name)
         if changed:
             obj.save(update_fields=changed)
-
-
-# Open to everyone at the door (only the public prefixes are served): the marker of
-# ``lunarshare.permissions.public``, set by hand because models import this module while the
-# apps load, before ``permissions`` can be imported.
-public_media.permission_rule = "public"

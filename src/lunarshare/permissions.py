@@ -26,9 +26,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions, serializers
 
 from .errors import PermissionDeniedError, ValidationFailed
+from .public import PUBLIC, public  # noqa: F401  (one marker; see lunarshare/public.py)
 
-#: Marker for a page or endpoint anyone may open (what it shows is still filtered per person).
-PUBLIC = "public"
 #: Largest primary key PostgreSQL's bigint can hold; larger ids simply do not exist.
 MAX_ID = 2**63 - 1
 
@@ -78,12 +77,6 @@ def _arity(predicate) -> int:
 
 
 # --- Web views ----------------------------------------------------------------------------------
-
-def public(view):
-    """Declare a page open to everyone (what it shows is still filtered per person)."""
-    view.permission_rule = PUBLIC
-    return view
-
 
 def rule_required(perm: str):
     """Declare the rule of a web view and check it at the door.

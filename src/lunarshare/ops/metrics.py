@@ -29,6 +29,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from lunarshare.public import public
+
 TASKS = Counter("lunarshare_celery_tasks", "Celery tasks finished, by task and outcome", ["task", "outcome"])
 QUEUES = ("celery",)
 
@@ -83,6 +85,7 @@ def _process_metrics() -> bytes:
     return generate_latest(REGISTRY)
 
 
+@public
 def metrics(request):
     token = getattr(settings, "LUNARSHARE_METRICS_TOKEN", "")
     given = request.headers.get("Authorization", "")
@@ -90,9 +93,3 @@ def metrics(request):
             and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())):
         raise Http404
     return HttpResponse(_process_metrics() + generate_latest(_queues), content_type=CONTENT_TYPE_LATEST)
-
-
-# Declared open at the door (the token above is the check): the same marker as
-# ``lunarshare.permissions.public``, set by hand because this module loads with Celery, before
-# the apps (importing ``permissions`` here would load the auth models too early).
-metrics.permission_rule = "public"
